@@ -1,0 +1,9 @@
+"""Every JSON router of the domains, under /api/v1."""
+from fastapi import APIRouter
+
+from xinsheng.customers.views import router as customers_router
+from xinsheng.interactions.views import router as interactions_router
+
+api_router = APIRouter()
+api_router.include_router(customers_router)
+api_router.include_router(interactions_router)

@@ -1,0 +1,94 @@
+"""The ``xinsheng`` command: one Typer app, a sub-command per capability.
+
+Exit status (CONTRACT.md): 0 done, 2 unusable invocation or input (one line on
+stderr), 1 internal error.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from xinsheng.config import get_settings
+from xinsheng.errors import XinshengError
+from xinsheng.logging import configure_logging
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(
+    name="xinsheng",
+    help="xinsheng (心声): voice of the customer for bank contact centres.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest revision."""
+    from xinsheng.db import get_engine
+    from xinsheng.migrate import current_revision, upgrade
+
+    engine = get_engine()
+    upgrade(engine)
+    typer.echo(f"database at revision {current_revision(engine)} ({engine.url.render_as_string()})", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Serve the API and the web UI."""
+    import uvicorn
+
+    from xinsheng.app import create_app
+    from xinsheng.migrate import ready_engine
+
+    ready_engine()
+    typer.echo(f"xinsheng on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level=get_settings().log_level.lower())
+
+
+def _register() -> None:
+    from xinsheng.demo.cli import demo
+    from xinsheng.ingest.cli import ingest
+
+    app.command()(ingest)
+    app.command()(demo)
+    try:
+        from xinsheng.voc.cli import app as voc_app
+    except ImportError as exc:  # the VOC engine is optional only while it is being built
+        log.debug("voc commands unavailable: %s", exc)
+    else:
+        app.add_typer(voc_app, name="voc", help="VOC text analytics (no database needed).")
+
+
+_register()
+
+
+def main() -> None:
+    configure_logging(get_settings().log_level)
+    try:
+        result = app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        print("xinsheng: interrupted; every finished batch is stored, re-run to continue", file=sys.stderr)
+        sys.exit(130)
+    except XinshengError as exc:
+        print(f"xinsheng: {exc.message}", file=sys.stderr)
+        sys.exit(2)
+    except Exception:
+        log.exception("internal error")
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

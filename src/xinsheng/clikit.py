@@ -1,0 +1,44 @@
+"""Shared pieces of the command line: a stderr console and progress bars."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+#: Everything human-readable goes to stderr; stdout is kept for --json documents.
+console_err = Console(stderr=True)
+
+
+@contextmanager
+def byte_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar over a file's bytes; yields ``advance(offset)``."""
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console_err, transient=False,
+    ) as progress:
+        task = progress.add_task(label, total=total or None)
+        last = [0]
+
+        def advance(offset: int) -> None:
+            if offset - last[0] >= 65536 or offset >= total:
+                last[0] = offset
+                progress.update(task, completed=offset)
+
+        yield advance
+        progress.update(task, completed=total)
+
+
+@contextmanager
+def count_progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar over items; yields ``advance(n)``."""
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console_err,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n=1: progress.advance(task, n)

@@ -1,0 +1,44 @@
+"""``xinsheng demo``: a deterministic synthetic bank, written into the database."""
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated
+
+import typer
+
+from xinsheng.clikit import console_err, count_progress
+from xinsheng.migrate import ready_engine
+
+
+def demo(
+    customers: Annotated[int, typer.Option(min=1, help="how many customers")] = 5000,
+    days: Annotated[int, typer.Option(min=1, max=3650, help="how many days of contacts, up to today")] = 90,
+    seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same bank")] = 42,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing when the database has customers")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
+) -> None:
+    """Write a synthetic bank (customers, staff, contacts on every channel, cases)."""
+    from xinsheng.demo.generator import generate_bank
+    from xinsheng.demo.load import database_is_empty, load_bank
+
+    engine = ready_engine()
+    if if_empty and not database_is_empty(engine):
+        console_err.print("the database already has customers; demo bank not written")
+        if as_json:
+            typer.echo(json.dumps({"skipped": True}))
+        return
+    started = time.perf_counter()
+    with console_err.status("generating the demo bank …"):
+        bank = generate_bank(customers=customers, days=days, seed=seed)
+    with count_progress("loading contacts", len(bank.interactions)) as advance:
+        report = load_bank(bank, engine, on_progress=advance)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        console_err.print(
+            f"demo bank: {report['customers']} customers, "
+            f"{report['interactions']['accepted']} contacts, {report['open_cases']} open cases "
+            f"in {report['seconds']} s"
+        )

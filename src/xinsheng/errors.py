@@ -1,0 +1,46 @@
+"""One error hierarchy for services; the app renders it as JSON or an error page."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class XinshengError(Exception):
+    """A failure a user can understand: a code, an HTTP status, a message and data."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, data: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.data = data or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **({"data": self.data} if self.data else {})}
+
+
+class NotFound(XinshengError):
+    code = "not_found"
+    status = 404
+
+
+class InvalidInput(XinshengError):
+    code = "invalid_input"
+    status = 422
+
+
+class InputFileError(XinshengError):
+    """An input file that cannot be used at all (missing, unreadable, unknown format)."""
+
+    code = "input_file"
+    status = 400
+
+
+class Forbidden(XinshengError):
+    code = "forbidden"
+    status = 403
+
+
+class Unauthorized(XinshengError):
+    code = "unauthorized"
+    status = 401

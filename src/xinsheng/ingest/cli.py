@@ -1,0 +1,41 @@
+"""``xinsheng ingest``: load customers or interactions from NDJSON or CSV files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinsheng.clikit import byte_progress, console_err
+from xinsheng.ingest.files import ingest_file
+from xinsheng.ingest.readers import detect_format, open_input
+from xinsheng.ingest.service import KINDS
+from xinsheng.migrate import ready_engine
+
+
+def ingest(
+    path: Annotated[Path, typer.Argument(help="an .ndjson/.jsonl or .csv (UTF-8, header row) file")],
+    kind: Annotated[str, typer.Option(help="customers or interactions")] = "interactions",
+    rejects: Annotated[Path | None, typer.Option(help="write rejected records here, unchanged")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
+) -> None:
+    """Load customers or interactions; bad records are reported and the good ones kept."""
+    if kind not in KINDS:
+        raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
+    detect_format(path)
+    open_input(path).close()
+    engine = ready_engine()
+    with byte_progress(f"ingest {path.name}", path.stat().st_size) as advance:
+        report = ingest_file(path, kind, engine, rejects=rejects, on_progress=advance)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    console_err.print(
+        f"[green]{report.accepted} accepted[/], {report.duplicates} duplicates, "
+        f"[{'red' if report.rejected else 'green'}]{report.rejected} rejected[/]"
+    )
+    for err in report.errors[:20]:
+        console_err.print(f"  line {err['line']}: {err['error']}")
+    if len(report.errors) > 20:
+        console_err.print(f"  … and {len(report.errors) - 20} more (see --json or --rejects)")

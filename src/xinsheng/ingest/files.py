@@ -1,0 +1,50 @@
+"""Ingest of whole files, with rejected records copied unchanged to a rejects file."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from xinsheng.ingest.readers import SourceRecord, detect_format, open_input, read_csv, read_ndjson
+from xinsheng.ingest.service import IngestReport, ingest_records
+
+
+class _RejectsFile:
+    """Opened on the first rejected record; CSV rejects get the header first."""
+
+    def __init__(self, path: Path, header: bytes, stack: ExitStack) -> None:
+        self.path, self.header, self.stack = path, header, stack
+        self.handle = None
+
+    def __call__(self, record: SourceRecord, _reason: str) -> None:
+        if self.handle is None:
+            self.handle = self.stack.enter_context(self.path.open("wb"))
+            self.handle.write(self.header)
+        raw = record.raw if record.raw.endswith(b"\n") else record.raw + b"\n"
+        self.handle.write(raw)
+        self.handle.flush()
+
+
+def ingest_file(
+    path: Path,
+    kind: str,
+    engine: Engine,
+    *,
+    rejects: Path | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int | None = None,
+) -> IngestReport:
+    """Load an NDJSON or CSV file; ``on_progress`` gets the byte offset read so far."""
+    fmt = detect_format(path)
+    with ExitStack() as stack:
+        stream = stack.enter_context(open_input(path))
+        if fmt == "ndjson":
+            header, records = b"", read_ndjson(stream)
+        else:
+            header, records = read_csv(stream)
+        sink = _RejectsFile(rejects, header, stack) if rejects else None
+        progress = (lambda _rec: on_progress(stream.tell())) if on_progress else None
+        return ingest_records(records, kind, engine, on_reject=sink, on_progress=progress,
+                              batch_size=batch_size)

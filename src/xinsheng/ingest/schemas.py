@@ -1,0 +1,164 @@
+"""Validation of ingested records, with errors a person can act on.
+
+Field names and rules follow CONTRACT.md's "Ingest records". CSV rows arrive as
+strings: empty cells mean "absent", ``notes`` is ``|``-separated and ``attributes``
+is a JSON string; both are decoded here so the two formats share one path.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from xinsheng.customers.models import CHANNELS
+
+MAX_TEXT_LENGTH = 20_000
+
+
+def _parse_timestamp(value: Any, field: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"not an ISO 8601 timestamp: {value!r}") from None
+    else:
+        raise ValueError(f"must be an ISO 8601 string, got {type(value).__name__}")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"timestamp {value!r} has no UTC offset (e.g. +08:00)")
+    return parsed
+
+
+def _json_object(value: Any, field: str) -> dict:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not valid JSON ({exc.msg})") from None
+    if not isinstance(value, dict):
+        raise ValueError("must be a JSON object")
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blanks(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+
+class CustomerIn(_Record):
+    """A customer record (upsert by ``customer_ref``)."""
+
+    customer_ref: str = Field(min_length=1, max_length=64)
+    name: str | None = Field(None, max_length=200)
+    birth_year: int | None = Field(None, ge=1900, le=2100)
+    gender: Literal["F", "M"] | None = None
+    region: str | None = Field(None, max_length=64)
+    segment: str | None = Field(None, max_length=32)
+    risk_level: int | None = Field(None, ge=1, le=5)
+    preferred_channel: Literal[CHANNELS] | None = None  # type: ignore[valid-type]
+    advisor_ref: str | None = Field(None, max_length=64)
+    notes: list[str] | None = None
+    attributes: dict = Field(default_factory=dict)
+
+    @field_validator("notes", mode="before")
+    @classmethod
+    def _notes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [n.strip() for n in value.split("|") if n.strip()]
+        return value
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attributes(cls, value: Any) -> dict:
+        return _json_object(value, "attributes")
+
+
+class InteractionIn(_Record):
+    """One contact at one touchpoint."""
+
+    external_id: str = Field(min_length=1, max_length=128)
+    source: str = Field("default", min_length=1, max_length=64)
+    customer_ref: str | None = Field(None, max_length=64)
+    channel: str
+    started_at: datetime
+    ended_at: datetime | None = None
+    direction: Literal["inbound", "outbound"] = "inbound"
+    event: str | None = Field(None, max_length=64)
+    agent_ref: str | None = Field(None, max_length=64)
+    text: str | None = Field(None, max_length=MAX_TEXT_LENGTH)
+    outcome: str | None = Field(None, max_length=32)
+    attributes: dict = Field(default_factory=dict)
+
+    @field_validator("source", "direction", mode="before")
+    @classmethod
+    def _defaults(cls, value: Any, info) -> Any:
+        return value if value is not None else ("default" if info.field_name == "source" else "inbound")
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, value: Any) -> str:
+        if value is None:
+            raise ValueError("is required")
+        if not isinstance(value, str) or value.lower() not in CHANNELS:
+            raise ValueError(f"unknown channel {value!r}; expected one of {', '.join(CHANNELS)}")
+        return value.lower()
+
+    @field_validator("started_at", "ended_at", mode="before")
+    @classmethod
+    def _timestamps(cls, value: Any, info) -> datetime | None:
+        return _parse_timestamp(value, info.field_name)
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attributes(cls, value: Any) -> dict:
+        return _json_object(value, "attributes")
+
+    @model_validator(mode="after")
+    def _order(self) -> InteractionIn:
+        if self.ended_at is not None and self.ended_at < self.started_at:
+            raise ValueError(
+                f"ended_at {self.ended_at.isoformat()} is before started_at {self.started_at.isoformat()}"
+            )
+        return self
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each bad field and its problem, e.g. ``channel: unknown channel 'fax'``."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in err["loc"]) or "record"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing" or (err.get("input") is None and err["type"].endswith("_type")):
+            msg = "is required"
+        elif err["type"] == "string_too_long":
+            limit = (err.get("ctx") or {}).get("max_length")
+            msg = f"too long ({len(err.get('input') or '')} characters; at most {limit})"
+        parts.append(f"{field}: {msg}")
+    return "; ".join(parts)
+
+
+def validation_details(exc: ValidationError) -> list[dict]:
+    """The same errors as a list of ``{"field", "problem"}`` for API responses."""
+    line = describe_validation_error(exc)
+    return [
+        {"field": part.split(": ", 1)[0], "problem": part.split(": ", 1)[1] if ": " in part else part}
+        for part in line.split("; ")
+    ]

@@ -1,0 +1,46 @@
+"""Shared handling of POSTed record batches (customers and interactions)."""
+from __future__ import annotations
+
+import json
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Engine
+
+from xinsheng.errors import InvalidInput
+from xinsheng.ingest.readers import records_from_list
+from xinsheng.ingest.service import ingest_records
+
+MAX_ITEMS = 10_000
+
+
+def body_schema(model) -> dict:
+    """OpenAPI request body: one object or a list of up to MAX_ITEMS of them."""
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {
+                "oneOf": [schema, {"type": "array", "items": schema, "minItems": 1, "maxItems": MAX_ITEMS}],
+            }}},
+        }
+    }
+
+
+async def ingest_body(request: Request, kind: str, engine: Engine) -> JSONResponse:
+    """Validate and store the posted records; 200 with per-item results, 422 if none was usable."""
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"body: not valid JSON ({exc})", data={"field": "body"}) from None
+    items = body if isinstance(body, list) else [body]
+    if not items:
+        raise InvalidInput("body: the list is empty", data={"field": "body"})
+    if len(items) > MAX_ITEMS:
+        raise InvalidInput(f"body: {len(items)} items; at most {MAX_ITEMS} per request",
+                           data={"field": "body"})
+    report = await run_in_threadpool(ingest_records, records_from_list(items), kind, engine)
+    status = 422 if report.rejected and not (report.accepted or report.duplicates) else 200
+    return JSONResponse(report.to_dict(), status_code=status)

@@ -1,0 +1,55 @@
+"""Interactions: every contact on every channel, and its VOC analysis."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime, utcnow
+
+
+class Interaction(Base):
+    """One contact at one touchpoint. ``text`` is stored masked, never raw."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_interactions_source_external_id"),
+        Index("ix_interactions_customer_started", "customer_id", "started_at"),
+        Index("ix_interactions_started", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(128))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    direction: Mapped[str] = mapped_column(String(8), default="inbound")
+    event: Mapped[str | None] = mapped_column(String(64))
+    agent_ref: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    attributes: Mapped[dict] = mapped_column(JSONType, default=dict)
+    pii: Mapped[list] = mapped_column(JSONType, default=list)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InteractionAnalysis(Base):
+    """The VOC analysis of an interaction's masked text (one row per analysed text)."""
+
+    __tablename__ = "interaction_analysis"
+
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    lang: Mapped[str | None] = mapped_column(String(8))
+    sentiment_label: Mapped[str | None] = mapped_column(String(16))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    emotions: Mapped[dict] = mapped_column(JSONType, default=dict)
+    topics: Mapped[list] = mapped_column(JSONType, default=list)
+    flags: Mapped[list] = mapped_column(JSONType, default=list)
+    keywords: Mapped[list] = mapped_column(JSONType, default=list)
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    analyzed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,96 @@
+"""Reads of interactions: the customer timeline and channel statistics."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinsheng.interactions.models import Interaction, InteractionAnalysis
+from xinsheng.interactions.schemas import AnalysisRead, TimelineItem, TimelinePage
+
+MAX_PAGE = 200
+
+
+def _analysis(row: InteractionAnalysis | None) -> AnalysisRead | None:
+    if row is None:
+        return None
+    return AnalysisRead(
+        lang=row.lang,
+        sentiment={"label": row.sentiment_label, "score": row.sentiment_score}
+        if row.sentiment_label else None,
+        emotions=row.emotions or {}, topics=row.topics or [], flags=row.flags or [],
+        keywords=row.keywords or [],
+    )
+
+
+def list_timeline(
+    session: Session, customer_id: int, *, limit: int = 50, before: datetime | None = None
+) -> TimelinePage:
+    """A customer's contacts on every channel, newest first, ``limit`` at a time.
+
+    A page never splits contacts that share a timestamp, so following
+    ``next_before`` visits every contact exactly once.
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    stmt = (
+        select(Interaction, InteractionAnalysis)
+        .outerjoin(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+        .where(Interaction.customer_id == customer_id)
+        .order_by(Interaction.started_at.desc(), Interaction.id.desc())
+    )
+    if before is not None:
+        stmt = stmt.where(Interaction.started_at < before)
+    rows = session.execute(stmt.limit(limit + 1)).all()
+    more = len(rows) > limit
+    page = rows[:limit]
+    if more and rows[limit][0].started_at == page[-1][0].started_at:
+        page += _same_instant(session, customer_id, page[-1][0], {r[0].id for r in page})
+    items = [
+        TimelineItem.model_validate(inter).model_copy(update={"analysis": _analysis(ana)})
+        for inter, ana in page
+    ]
+    return TimelinePage(items=items, next_before=page[-1][0].started_at if more else None)
+
+
+def _same_instant(session: Session, customer_id: int, last: Interaction, seen: set[int]) -> list:
+    stmt = (
+        select(Interaction, InteractionAnalysis)
+        .outerjoin(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+        .where(Interaction.customer_id == customer_id, Interaction.started_at == last.started_at)
+        .order_by(Interaction.id.desc())
+    )
+    return [row for row in session.execute(stmt).all() if row[0].id not in seen]
+
+
+def channel_counts(session: Session, customer_id: int | None = None) -> dict[str, int]:
+    stmt = select(Interaction.channel, func.count()).group_by(Interaction.channel)
+    if customer_id is not None:
+        stmt = stmt.where(Interaction.customer_id == customer_id)
+    return dict(session.execute(stmt).all())
+
+
+def daily_channel_volume(session: Session, days: int = 90) -> list[tuple[str, str, int]]:
+    """(day, channel, contacts) for the last ``days`` days that have data, oldest first."""
+    latest = session.scalar(select(func.max(Interaction.started_at)))
+    if latest is None:
+        return []
+    since = latest - timedelta(days=days)
+    day = func.date(Interaction.started_at)
+    stmt = (
+        select(day, Interaction.channel, func.count())
+        .where(Interaction.started_at >= since)
+        .group_by(day, Interaction.channel)
+        .order_by(day)
+    )
+    return [(str(d), ch, n) for d, ch, n in session.execute(stmt).all()]
+
+
+def total_interactions(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Interaction)) or 0
+
+
+def latest_contact_at(session: Session) -> datetime | None:
+    return session.scalar(select(func.max(Interaction.started_at))) or None
+
+

@@ -1,0 +1,6 @@
+"""Imports every domain's tables so that ``Base.metadata`` is complete (Alembic, tests)."""
+from xinsheng.cases.models import Case  # noqa: F401
+from xinsheng.customers.models import Customer, CustomerNote  # noqa: F401
+from xinsheng.db import Base  # noqa: F401
+from xinsheng.identity.models import User  # noqa: F401
+from xinsheng.interactions.models import Interaction, InteractionAnalysis  # noqa: F401

@@ -1,0 +1,96 @@
+"""The web UI's two languages: Chinese (default) and English.
+
+The language comes from ``?lang=zh|en`` (remembered in a cookie) or the cookie.
+"""
+from __future__ import annotations
+
+from fastapi import Request
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app_name": {"zh": "心声", "en": "xinsheng"},
+    "tagline": {"zh": "银行客户之声与体验管理", "en": "Voice of the customer for banks"},
+    "home": {"zh": "首页", "en": "Home"},
+    "customers": {"zh": "客户", "en": "Customers"},
+    "contacts": {"zh": "接触", "en": "Contacts"},
+    "contacts_total": {"zh": "接触总数", "en": "Contacts"},
+    "customers_total": {"zh": "客户数", "en": "Customers"},
+    "contacts_7d": {"zh": "近7天接触", "en": "Contacts, last 7 days"},
+    "volume_chart": {"zh": "各渠道每日接触量", "en": "Daily contacts by channel"},
+    "search_customer": {"zh": "查找客户（客户号或姓名）", "en": "Find a customer (number or name)"},
+    "search": {"zh": "查找", "en": "Search"},
+    "no_results": {"zh": "没有找到客户", "en": "No customer found"},
+    "recent_customers": {"zh": "最近联系的客户", "en": "Recently in contact"},
+    "profile": {"zh": "客户档案", "en": "Profile"},
+    "customer_ref": {"zh": "客户号", "en": "Customer number"},
+    "name": {"zh": "姓名", "en": "Name"},
+    "age": {"zh": "年龄", "en": "Age"},
+    "gender": {"zh": "性别", "en": "Gender"},
+    "region": {"zh": "地区", "en": "Region"},
+    "segment": {"zh": "客户层级", "en": "Segment"},
+    "risk_level": {"zh": "风险等级", "en": "Risk level"},
+    "preferred_channel": {"zh": "偏好渠道", "en": "Preferred channel"},
+    "advisor": {"zh": "客户经理", "en": "Advisor"},
+    "placeholder": {"zh": "仅有接触记录，资料待补", "en": "Known only from contacts; profile pending"},
+    "notes": {"zh": "偏好与禁忌", "en": "Preferences and taboos"},
+    "no_notes": {"zh": "暂无备注", "en": "No notes"},
+    "open_cases": {"zh": "未结工单", "en": "Open cases"},
+    "no_open_cases": {"zh": "没有未结工单", "en": "No open cases"},
+    "timeline": {"zh": "全渠道接触时间线", "en": "Timeline across channels"},
+    "no_contacts": {"zh": "暂无接触记录", "en": "No contacts yet"},
+    "load_more": {"zh": "加载更早的记录", "en": "Load older contacts"},
+    "outcome": {"zh": "结果", "en": "Outcome"},
+    "agent": {"zh": "坐席", "en": "Agent"},
+    "sentiment": {"zh": "情绪", "en": "Sentiment"},
+    "elderly": {"zh": "老年客户", "en": "Elderly customer"},
+    "error": {"zh": "出错了", "en": "Something went wrong"},
+    "back_home": {"zh": "返回首页", "en": "Back to home"},
+    "years": {"zh": "岁", "en": " years"},
+    "due": {"zh": "到期", "en": "due"},
+    "inbound": {"zh": "呼入", "en": "inbound"},
+    "outbound": {"zh": "外呼", "en": "outbound"},
+    "ch_ivr": {"zh": "语音导航", "en": "IVR"},
+    "ch_phone": {"zh": "电话", "en": "Phone"},
+    "ch_app": {"zh": "手机银行", "en": "App"},
+    "ch_web": {"zh": "网银", "en": "Web"},
+    "ch_wechat": {"zh": "微信", "en": "WeChat"},
+    "ch_chat": {"zh": "在线客服", "en": "Chat"},
+    "ch_email": {"zh": "邮件", "en": "E-mail"},
+    "ch_sms": {"zh": "短信", "en": "SMS"},
+    "ch_branch": {"zh": "网点", "en": "Branch"},
+    "ch_social": {"zh": "社交媒体", "en": "Social"},
+    "seg_mass": {"zh": "大众客户", "en": "Mass"},
+    "seg_affluent": {"zh": "贵宾客户", "en": "Affluent"},
+    "seg_private": {"zh": "私人银行客户", "en": "Private banking"},
+    "sent_negative": {"zh": "负面", "en": "negative"},
+    "sent_neutral": {"zh": "中性", "en": "neutral"},
+    "sent_positive": {"zh": "正面", "en": "positive"},
+    "g_F": {"zh": "女", "en": "F"},
+    "g_M": {"zh": "男", "en": "M"},
+}
+
+
+def pick_lang(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or DEFAULT_LANG
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+class Translator:
+    """``t("key")`` in templates; unknown keys fall back to the key itself."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str, default: str | None = None) -> str:
+        entry = TEXTS.get(key)
+        if entry is None:
+            return default if default is not None else key
+        return entry.get(self.lang) or entry[DEFAULT_LANG]
+
+    def channel(self, code: str) -> str:
+        return self(f"ch_{code}", code)
+
+    def segment(self, code: str | None) -> str:
+        return self(f"seg_{code}", code or "") if code else ""

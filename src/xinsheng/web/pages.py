@@ -1,0 +1,49 @@
+"""HTML pages: the home page, customer search, and the domains' page routers."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func, select
+
+from xinsheng.customers.pages import router as customer_pages
+from xinsheng.customers.service import count_customers, recently_contacted, search_customers
+from xinsheng.deps import SessionDep
+from xinsheng.interactions.models import Interaction
+from xinsheng.interactions.service import daily_channel_volume, latest_contact_at, total_interactions
+from xinsheng.web.charts import volume_figure
+from xinsheng.web.i18n import Translator, pick_lang
+from xinsheng.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(customer_pages)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep):
+    """Totals, daily contacts per channel (chart), customer search, recent customers."""
+    t = Translator(pick_lang(request))
+    latest = latest_contact_at(session)
+    last_week = 0
+    if latest is not None:
+        last_week = session.scalar(
+            select(func.count()).select_from(Interaction)
+            .where(Interaction.started_at > latest - timedelta(days=7))
+        ) or 0
+    return render(request, "home.html", {
+        "customers_total": count_customers(session),
+        "contacts_total": total_interactions(session),
+        "contacts_7d": last_week,
+        "volume_chart": volume_figure(daily_channel_volume(session), t),
+        "recent": recently_contacted(session),
+    })
+
+
+@router.get("/customers", response_class=HTMLResponse)
+def customer_search(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=64)] = ""):
+    """Search results; an htmx request gets only the list."""
+    results = search_customers(session, q)
+    name = "_customer_list.html" if request.headers.get("hx-request") else "customer_search.html"
+    return render(request, name, {"customers": results, "q": q})

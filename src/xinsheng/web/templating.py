@@ -1,0 +1,43 @@
+"""Jinja2 templates shared by every domain's pages."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from xinsheng.config import get_settings
+from xinsheng.web.i18n import Translator, pick_lang
+
+_ROOT = Path(__file__).parent.parent
+templates = Jinja2Templates(directory=[str(_ROOT / "web" / "templates")] + [
+    str(p) for p in sorted(_ROOT.glob("*/templates")) if p.parent.name != "web"
+])
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC timestamp shown in the bank's time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(get_settings().display_timezone)).strftime(fmt)
+
+
+templates.env.filters["local_time"] = local_time
+
+
+def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    """Render a page in the request's language; a ``?lang=`` choice is remembered."""
+    lang = pick_lang(request)
+    response = templates.TemplateResponse(
+        request, name, {"t": Translator(lang), "lang": lang, **context}, status_code=status_code
+    )
+    if request.query_params.get("lang") == lang:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)

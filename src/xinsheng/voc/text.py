@@ -1,0 +1,120 @@
+"""Text normalisation (规范化) and word segmentation (分词), shared by VOC and the knowledge base.
+
+``normalize`` turns raw customer text into one canonical form: traditional → simplified
+Chinese (OpenCC ``t2s``), full-width → half-width, ASR fillers (嗯, 呃, 那个…) removed,
+runs of a repeated character capped at two, whitespace collapsed, ASCII lower-cased.
+
+``segment`` cuts normalised text into words with rjieba (a Rust port of jieba, ~35×
+faster than jieba on the same dictionary) plus the banking user dictionary shipped in
+``voc/data/banking_dict.txt``. English words come out as words too.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+__all__ = ["normalize", "segment", "detect_lang", "to_half_width", "banking_words", "t2s"]
+
+_HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_HALF[0x3000] = 0x20
+_HALF_TABLE = str.maketrans({chr(k): chr(v) for k, v in _HALF.items()})
+
+# Filler syllables of spoken Chinese (ASR transcripts). 额/啊 only when they stand
+# alone before a pause, so that 额度 and 好啊 survive.
+_FILLERS = re.compile(
+    r"[嗯呃]+[,.!? ]*"
+    r"|(?:(?<=^)|(?<=[,.!?;: ]))(?:额|啊|哦|那个|就是说|然后)+[,.!? ]+"
+    r"|(?:那个|这个|就是|然后){2,}"
+)
+_REPEAT = re.compile(r"([^0-9])\1{2,}")
+_SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def t2s(text: str) -> str:
+    """Traditional → simplified Chinese with OpenCC."""
+    return _converter().convert(text)
+
+
+def to_half_width(text: str) -> str:
+    """Full-width ASCII and the ideographic space → half-width (same length)."""
+    return text.translate(_HALF_TABLE)
+
+
+def _filler_repl(m: re.Match[str]) -> str:
+    s = m.group()
+    # Keep one 那个/这个 of a stuttered run: it may be a real determiner.
+    if s[:2] in ("那个", "这个", "就是", "然后") and s.count(s[:2]) * 2 == len(s):
+        return s[:2]
+    return ""
+
+
+def normalize(text: str) -> str:
+    """Canonical form of ``text`` for analysis (not for display)."""
+    if not text:
+        return ""
+    t = t2s(text.translate(_HALF_TABLE))
+    t = _FILLERS.sub(_filler_repl, t)
+    t = _REPEAT.sub(r"\1\1", t)
+    t = _SPACES.sub(" ", t).strip()
+    return t.lower()
+
+
+def detect_lang(text: str) -> str:
+    """``zh`` when the text is mostly Chinese characters, otherwise ``en``."""
+    sample = text[:400]
+    n_cjk = len(_CJK.findall(sample))
+    if not n_cjk:
+        return "en"
+    n_latin = len(_LATIN.findall(sample))
+    return "zh" if n_cjk * 4 >= n_latin else "en"
+
+
+def banking_words() -> list[str]:
+    """The words of the shipped banking user dictionary."""
+    raw = resources.files("xinsheng.voc").joinpath("data/banking_dict.txt").read_text("utf-8")
+    return [ln.split()[0] for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import rjieba
+
+    with _lock:
+        seg = rjieba.Jieba()
+        for word in banking_words():
+            seg.add_word(word, None, None)
+    return seg
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach the segmenter more words (e.g. from a bank's taxonomy)."""
+    seg = _segmenter()
+    with _lock:
+        for w in words:
+            if w and not seg.has_word(w):
+                seg.add_word(w, None, None)
+
+
+def segment(text: str, keep_punct: bool = False) -> list[str]:
+    """Words of ``text`` (expected normalised); whitespace and, unless asked, punctuation dropped."""
+    if not text:
+        return []
+    words = _segmenter().cut(text)
+    if keep_punct:
+        return [w for w in words if not w.isspace()]
+    return [w for w in words if not _PUNCT_OR_SPACE.match(w)]

@@ -91,4 +91,6 @@ def main() -> None:
     except Exception:
         log.exception("internal error")
         sys.exit(1)
+    if result == 130:  # Typer turns Ctrl-C into exit status 130
+        print("xinsheng: interrupted; every finished batch is stored, re-run to continue", file=sys.stderr)
     sys.exit(result if isinstance(result, int) else 0)

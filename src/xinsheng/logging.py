@@ -16,3 +16,4 @@ def configure_logging(level: str = "INFO") -> None:
     handler._xinsheng = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level.upper())
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -57,10 +57,13 @@ def _blank_to_none(value: Any) -> Any:
 class _Record(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _blanks(cls, value: Any) -> Any:
-        return _blank_to_none(value)
+    def _blanks(cls, data: Any) -> Any:
+        """Empty strings (CSV's empty cells) mean "absent"."""
+        if isinstance(data, dict):
+            return {k: _blank_to_none(v) for k, v in data.items() if v is not None and v != ""}
+        return data
 
 
 class CustomerIn(_Record):

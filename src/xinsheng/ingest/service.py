@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -62,7 +63,12 @@ def interaction_row(rec: InteractionIn) -> dict:
 
 
 class _Batcher:
-    """Validates records into batches and writes each batch in one transaction."""
+    """Validates records into batches and writes each batch in one transaction.
+
+    One batch is written by a background thread while the next is validated (the
+    database wait releases the GIL); at most one batch is ever in flight, so the
+    order of batches is kept and an interruption leaves only whole batches.
+    """
 
     def __init__(self, kind: str, engine: Engine, report: IngestReport, on_reject, batch_size) -> None:
         self.kind, self.engine, self.report = kind, engine, report
@@ -70,6 +76,8 @@ class _Batcher:
         self.batch_size = batch_size
         self.model = CustomerIn if kind == "customers" else InteractionIn
         self.pending: list[dict] = []
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinsheng-ingest")
+        self.in_flight: Future | None = None
 
     def add(self, record: SourceRecord) -> None:
         data = record.data
@@ -93,10 +101,22 @@ class _Batcher:
         if self.on_reject is not None:
             self.on_reject(record, reason)
 
-    def flush(self) -> None:
+    def flush(self, *, wait: bool = False) -> None:
+        """Hand the pending batch to the writer (after the previous one is stored)."""
         batch, self.pending = self.pending, []
-        if not batch:
-            return
+        self.drain()
+        if batch:
+            self.in_flight = self.writer.submit(self._write, batch)
+        if wait:
+            self.drain()
+            self.writer.shutdown()
+
+    def drain(self) -> None:
+        if self.in_flight is not None:
+            future, self.in_flight = self.in_flight, None
+            future.result()
+
+    def _write(self, batch: list[dict]) -> None:
         with session_scope(self.engine) as session:
             if self.kind == "customers":
                 self.report.accepted += bulk_upsert_customers(session, batch)
@@ -128,11 +148,14 @@ def ingest_records(
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     report = IngestReport()
     batcher = _Batcher(kind, engine, report, on_reject, batch_size or get_settings().ingest_batch_size)
-    for record in records:
-        batcher.add(record)
-        if on_progress is not None:
-            on_progress(record)
-    batcher.flush()
+    try:
+        for record in records:
+            batcher.add(record)
+            if on_progress is not None:
+                on_progress(record)
+        batcher.flush(wait=True)
+    finally:
+        batcher.writer.shutdown(wait=True)
     log.info("ingested %s: %d accepted, %d duplicates, %d rejected",
              kind, report.accepted, report.duplicates, report.rejected)
     return report

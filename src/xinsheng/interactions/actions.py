@@ -1,24 +1,64 @@
-"""Writes to interactions: batched, idempotent on (source, external_id)."""
+"""Writes to interactions: batched, idempotent on (source, external_id).
+
+PostgreSQL takes a batch by ``COPY`` into a temporary table and one
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; SQLite by one multi-row
+``INSERT ... ON CONFLICT DO NOTHING``. Never a row at a time.
+"""
 from __future__ import annotations
+
+import json
 
 from sqlalchemy.orm import Session
 
 from xinsheng.db import dialect_insert
 from xinsheng.interactions.models import Interaction
 
+COLUMNS = (
+    "source", "external_id", "customer_id", "channel", "started_at", "ended_at", "direction",
+    "event", "agent_ref", "text", "outcome", "attributes", "pii", "ingested_at",
+)
+_JSON_COLUMNS = {"attributes", "pii"}
+_STAGE = "_xinsheng_stage_interactions"
+
 
 def bulk_insert_interactions(session: Session, rows: list[dict]) -> list[int]:
     """Insert ``rows`` (column dicts); ones already stored are skipped. Returns new ids.
 
-    One multi-row ``INSERT ... ON CONFLICT DO NOTHING`` per batch, never a row at a
-    time; the caller's transaction makes the batch all-or-nothing.
+    The caller's transaction makes the batch all-or-nothing.
     """
     if not rows:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        return _copy_insert(session, rows)
     stmt = (
-        dialect_insert(session, Interaction)
+        dialect_insert(session, Interaction.__table__)
         .on_conflict_do_nothing(index_elements=["source", "external_id"])
-        .returning(Interaction.id)
+        .returning(Interaction.__table__.c.id)
     )
-    result = session.execute(stmt, rows)
-    return [row[0] for row in result.all()]
+    return [row[0] for row in session.connection().execute(stmt, rows).all()]
+
+
+def _json(value) -> str:
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _copy_insert(session: Session, rows: list[dict]) -> list[int]:
+    cols = ", ".join(COLUMNS)
+    dbapi = session.connection().connection.driver_connection
+    with dbapi.cursor() as cur:
+        cur.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} ON COMMIT DELETE ROWS AS "
+            f"SELECT {cols} FROM interactions WITH NO DATA"
+        )
+        with cur.copy(f"COPY {_STAGE} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([_json(row[c]) if c in _JSON_COLUMNS else row[c] for c in COLUMNS])
+        cur.execute(
+            f"INSERT INTO interactions ({cols}) SELECT {cols} FROM {_STAGE} "
+            f"ON CONFLICT (source, external_id) DO NOTHING RETURNING id"
+        )
+        ids = [r[0] for r in cur.fetchall()]
+        cur.execute(f"TRUNCATE {_STAGE}")
+    return ids

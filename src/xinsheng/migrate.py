@@ -22,24 +22,30 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    """The newest revision of each branch (domains may add their tables on a branch)."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The applied revisions, comma-separated (None for an empty database)."""
+    return ",".join(sorted(current_revisions(engine))) or None
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision (a no-op when it is there)."""
-    if current_revision(engine) == head_revision():
+    """Bring the schema to the newest revisions (a no-op when it is there)."""
+    if current_revisions(engine) == head_revisions():
         return
-    log.info("migrating database schema to %s", head_revision())
+    log.info("migrating database schema to %s", ",".join(sorted(head_revisions())))
     with engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
 def ready_engine(url: str | None = None) -> Engine:
@@ -52,12 +58,12 @@ def ready_engine(url: str | None = None) -> Engine:
     from xinsheng.errors import XinshengError
 
     engine = get_engine(url)
-    current = current_revision(engine)
-    if current is None:
+    current = current_revisions(engine)
+    if not current:
         upgrade(engine)
-    elif current != head_revision():
+    elif current != head_revisions():
         raise XinshengError(
-            f"the database schema is at revision {current}, this xinsheng needs "
-            f"{head_revision()}: run 'xinsheng db upgrade'"
+            f"the database schema is at revision {','.join(sorted(current))}, this xinsheng needs "
+            f"{','.join(sorted(head_revisions()))}: run 'xinsheng db upgrade'"
         )
     return engine

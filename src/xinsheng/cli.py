@@ -9,8 +9,8 @@ import logging
 import sys
 from typing import Annotated
 
-import click
 import typer
+from typer.exceptions import TyperException
 
 from xinsheng.config import get_settings
 from xinsheng.errors import XinshengError
@@ -77,14 +77,13 @@ def main() -> None:
     configure_logging(get_settings().log_level)
     try:
         result = app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
+    except (KeyboardInterrupt, typer.Abort):
+        result = 130
+    except TyperException as exc:  # click's usage errors (Typer vendors click): exit 2
         exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        print("xinsheng: interrupted; every finished batch is stored, re-run to continue", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(getattr(exc, "exit_code", 2) or 2)
     except XinshengError as exc:
         print(f"xinsheng: {exc.message}", file=sys.stderr)
         sys.exit(2)

@@ -35,7 +35,7 @@ def bulk_upsert_customers(session: Session, records: list[dict]) -> int:
         for ref, rec in merged.items() if ref not in existing
     ]
     if new_rows:
-        session.execute(dialect_insert(session, Customer).on_conflict_do_nothing(), new_rows)
+        session.connection().execute(dialect_insert(session, Customer.__table__).on_conflict_do_nothing(), new_rows)
     for ref, rec in merged.items():
         if ref in existing:
             values = {f: rec[f] for f in PROFILE_FIELDS if f in rec}
@@ -74,14 +74,35 @@ def _ids_by_ref(session: Session, refs: list[str]) -> dict[str, int]:
     return dict(rows.all())
 
 
+_PG_RESOLVE = """
+WITH new AS (
+    INSERT INTO customers (customer_ref, is_placeholder, attributes, created_at, updated_at)
+    SELECT ref, true, '{}'::jsonb, now(), now() FROM unnest(%(refs)s::text[]) AS ref
+    ON CONFLICT (customer_ref) DO NOTHING
+    RETURNING customer_ref, id
+)
+SELECT customer_ref, id FROM new
+UNION ALL
+SELECT customer_ref, id FROM customers WHERE customer_ref = ANY(%(refs)s::text[])
+"""
+
+
 def resolve_customer_ids(session: Session, refs: set[str]) -> dict[str, int]:
     """Customer ids for ``refs``, creating placeholder customers for unknown ones."""
+    if session.get_bind().dialect.name == "postgresql":
+        dbapi = session.connection().connection.driver_connection
+        with dbapi.cursor() as cur:
+            cur.execute(_PG_RESOLVE, {"refs": sorted(refs)})
+            found = dict(cur.fetchall())
+        if len(found) < len(refs):  # created by a concurrent ingest after our snapshot
+            found.update(_ids_by_ref(session, sorted(refs - found.keys())))
+        return found
     found = _ids_by_ref(session, sorted(refs))
     missing = sorted(refs - found.keys())
     if missing:
         now = utcnow()
         session.execute(
-            dialect_insert(session, Customer).on_conflict_do_nothing(),
+            dialect_insert(session, Customer.__table__).on_conflict_do_nothing(),
             [{"customer_ref": ref, "is_placeholder": True, "attributes": {},
               "created_at": now, "updated_at": now} for ref in missing],
         )

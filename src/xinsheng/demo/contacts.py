@@ -63,7 +63,7 @@ def _compose(world: World, rng: random.Random, profile: Profile | None, channel:
     day = world.day_of(t)
     ctx = Ctx(rng, when=world.date_of(day), version=version or world.app_version(rng, day),
               name=profile.name if profile else None, city=profile.city if profile else None,
-              opening=channel != "phone")
+              opening=channel not in ("phone", "email"))
     core, voice = texts.statement(ctx, topic, sentiment, elderly=bool(profile and profile.elderly),
                                   intensity=intensity)
     pii: list[str] = []
@@ -109,7 +109,7 @@ def voice_contact(world: World, rng: random.Random, profile: Profile | None, cha
     agent = agent or (world.agent_for(rng, profile) if handled else None)
     low, high = _DURATION.get(channel, (0, 0))
     seconds = int(rng.uniform(low, high) * (1.4 if profile is not None and profile.elderly else 1.0))
-    final = outcome or (None if channel in ("social", "app", "web") else _outcome(rng, voice, complaint))
+    final = outcome or (None if channel in ("social", "app", "web", "sms") else _outcome(rng, voice, complaint))
     rec = world.add(t, channel, "complaint_filed" if complaint else VOICE_EVENTS[channel], profile=profile,
                     seconds=seconds, agent=agent, text=text, outcome=final, attributes=attrs)
     if follow_ups and profile is not None:

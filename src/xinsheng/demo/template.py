@@ -16,7 +16,7 @@ _TOKEN = re.compile(r"\[([^\[\]]*)\]|\{(\w+)\}")
 
 # A parsed template is a tuple of parts: str (literal), ("s", name) or ("c", (alts...)),
 # where each alternative is itself a tuple of str / ("s", name) parts.
-_CACHE: dict[str, tuple] = {}
+_CACHE: dict[str, tuple | str] = {}
 
 
 class Ctx(dict):
@@ -72,7 +72,12 @@ def fill(template: str, ctx: Ctx, slots: dict[str, Callable[[Ctx], str]]) -> str
     """Expand ``template`` with random alternatives and slot values."""
     parts = _CACHE.get(template)
     if parts is None:
-        parts = _CACHE[template] = _parse(template)
+        parts = _parse(template)
+        if all(isinstance(p, str) for p in parts):
+            parts = "".join(parts)  # a plain literal: no choices, no slots
+        _CACHE[template] = parts
+    if isinstance(parts, str):
+        return parts
     out: list[str] = []
     _render(parts, ctx, slots, out)
     return "".join(out)

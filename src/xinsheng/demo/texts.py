@@ -79,7 +79,7 @@ def _negative(ctx: Ctx, topic: Topic, elderly: bool, intensity: int | None) -> t
     else:
         emotion = wpick(rng, ("anger", "anxiety", "sadness"), (65, 20, 15))
     voice = Voice(topic.code, "negative", emotion, level)
-    first = _opening(ctx, P.OPENINGS) + (_any(ctx, P.ELDERLY) if elderly and rng.random() < 0.45 else "")
+    first = _opening(ctx, P.COMPLAINT_OPENINGS) + (_any(ctx, P.ELDERLY) if elderly and rng.random() < 0.45 else "")
     first += _any(ctx, topic.problems)
     if rng.random() < 0.15:
         first += "，" + _any(ctx, P.CONTRAST_NEG)
@@ -107,7 +107,7 @@ def _request(ctx: Ctx, topic: Topic) -> str:
 
 def _neutral(ctx: Ctx, topic: Topic, elderly: bool) -> tuple[list[str], Voice]:
     rng = ctx.rng
-    first = _opening(ctx, P.OPENINGS[:11]) + (_any(ctx, P.ELDERLY) if elderly and rng.random() < 0.3 else "")
+    first = _opening(ctx, P.OPENINGS) + (_any(ctx, P.ELDERLY) if elderly and rng.random() < 0.3 else "")
     out = [_end(first + _any(ctx, topic.inquiries), "？")]
     if rng.random() < 0.35:
         out.append(_request(ctx, topic))

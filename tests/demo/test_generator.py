@@ -5,7 +5,6 @@ Each planted pattern is checked from the interaction records themselves (not onl
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -56,12 +55,6 @@ def _by_customer(bank: DemoBank) -> dict[str, list[dict]]:
     return out
 
 
-def _digest(b: DemoBank) -> str:
-    blob = json.dumps([b.customers, b.interactions, b.agents, b.advisors, b.facts], ensure_ascii=False,
-                      sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 # --- determinism ----------------------------------------------------------------------
 
 def test_same_arguments_give_the_same_bank_and_another_seed_another() -> None:
@@ -70,7 +63,7 @@ def test_same_arguments_give_the_same_bank_and_another_seed_another() -> None:
     other = generate_bank(customers=120, days=40, seed=4, end=END)
     assert one.interactions == two.interactions and one.customers == two.customers
     assert one.facts == two.facts and one.agents == two.agents and one.advisors == two.advisors
-    assert _digest(one) == _digest(two)
+    assert json.loads(json.dumps(one.facts)) == one.facts, "facts must be JSON-serialisable"
     assert [c["name"] for c in other.customers] != [c["name"] for c in one.customers]
     assert [r["text"] for r in other.interactions] != [r["text"] for r in one.interactions]
     ids_one = {r["external_id"] for r in one.interactions}
@@ -96,10 +89,6 @@ def test_end_defaults_to_today_in_shanghai() -> None:
     after = datetime.now(timezone(timedelta(hours=8))).date()
     assert b.facts["params"]["end"] in (before.isoformat(), after.isoformat())
     assert max(r["started_at"] for r in b.interactions)[:10] <= after.isoformat()
-
-
-def test_facts_are_json_serialisable(bank: DemoBank) -> None:
-    assert json.loads(json.dumps(bank.facts)) == bank.facts
 
 
 # --- the contract ---------------------------------------------------------------------
@@ -283,11 +272,7 @@ def test_planted_personal_data_is_valid(bank: DemoBank) -> None:
                 assert customers[r["customer_ref"]]["name"] in text
     # no 18-character digit run anywhere in any text that is not a valid resident ID
     assert all(cn_id_checksum_ok(i) for r in texts for i in _ID.findall(r["text"]))
-
-
-def test_checksum_helpers_reject_bad_numbers() -> None:
-    assert cn_id_checksum_ok("11010519491231002X")
-    assert not cn_id_checksum_ok("110105194912310021")
+    assert cn_id_checksum_ok("11010519491231002X") and not cn_id_checksum_ok("110105194912310021")
     assert luhn_ok("4539578763621486") and not luhn_ok("4539578763621487")
 
 

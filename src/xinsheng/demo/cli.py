@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from typing import Annotated
 
 import typer
@@ -11,9 +13,14 @@ from xinsheng.clikit import console_err, count_progress
 from xinsheng.migrate import ready_engine
 
 
+def _yesterday() -> date:
+    """The demo's last day: yesterday in China, so no contact lies in the future."""
+    return (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date()
+
+
 def demo(
     customers: Annotated[int, typer.Option(min=1, help="how many customers")] = 5000,
-    days: Annotated[int, typer.Option(min=1, max=3650, help="how many days of contacts, up to today")] = 90,
+    days: Annotated[int, typer.Option(min=1, max=3650, help="how many days of contacts, up to yesterday")] = 90,
     seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same bank")] = 42,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing when the database has customers")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
@@ -30,7 +37,7 @@ def demo(
         return
     started = time.perf_counter()
     with console_err.status("generating the demo bank …"):
-        bank = generate_bank(customers=customers, days=days, seed=seed)
+        bank = generate_bank(customers=customers, days=days, seed=seed, end=_yesterday())
     with count_progress("loading contacts", len(bank.interactions)) as advance:
         report = load_bank(bank, engine, on_progress=advance)
     report["seconds"] = round(time.perf_counter() - started, 1)

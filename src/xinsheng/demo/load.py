@@ -61,7 +61,7 @@ def _load_staff(bank: DemoBank, engine: Engine) -> None:
 
 
 def _open_cases(engine: Engine) -> int:
-    """A case for every escalated or still-pending complaint of the last 30 days."""
+    """A case for each escalated or pending complaint of the last 30 days not resolved since."""
     with session_scope(engine) as session:
         latest = session.scalar(select(func.max(Interaction.started_at)))
         if latest is None:
@@ -69,17 +69,23 @@ def _open_cases(engine: Engine) -> int:
         stmt = select(Interaction).where(
             Interaction.started_at >= latest - timedelta(days=30),
             Interaction.customer_id.is_not(None),
-            Interaction.outcome.in_(("escalated", "pending")),
-        ).order_by(Interaction.started_at)
+        ).order_by(Interaction.started_at.desc())
+        resolved_later: set[tuple] = set()
         rows, seen = [], set()
-        for inter in session.scalars(stmt):
-            if inter.customer_id in seen:
-                continue
-            seen.add(inter.customer_id)
-            rows.append(_case_row(inter))
+        for inter in session.scalars(stmt):  # newest first
+            key = (inter.customer_id, (inter.attributes or {}).get("topic"))
+            if inter.outcome == "resolved":
+                resolved_later.add(key)
+            elif _is_open_complaint(inter) and key not in resolved_later and key not in seen:
+                seen.add(key)
+                rows.append(_case_row(inter))
         if rows:
             session.execute(dialect_insert(session, Case).on_conflict_do_nothing(), rows)
         return len(rows)
+
+
+def _is_open_complaint(inter: Interaction) -> bool:
+    return inter.outcome == "escalated" or (inter.event == "complaint_filed" and inter.outcome == "pending")
 
 
 def _case_row(inter: Interaction) -> dict:

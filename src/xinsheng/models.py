@@ -4,3 +4,4 @@ from xinsheng.customers.models import Customer, CustomerNote  # noqa: F401
 from xinsheng.db import Base  # noqa: F401
 from xinsheng.identity.models import User  # noqa: F401
 from xinsheng.interactions.models import Interaction, InteractionAnalysis  # noqa: F401
+from xinsheng.knowledge.models import AnswerFeedback, Article, ArticleVersion, KnowledgeState  # noqa: F401

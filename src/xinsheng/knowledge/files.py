@@ -1,0 +1,123 @@
+"""Knowledge files: articles in and out as CSV, NDJSON or JSON.
+
+Format by file extension: ``.csv`` (UTF-8, header row; list columns ``paraphrases``,
+``products``, ``channels`` separated by ``|``), ``.ndjson``/``.jsonl`` (one article
+object per line) or ``.json`` (a list of article objects, or ``{"articles": [...]}``).
+Fields are those of ``ArticleCreate``: ``ref``, ``title``, ``question``,
+``paraphrases``, ``body`` (Markdown), ``category``, ``products``, ``channels``,
+``valid_from``, ``valid_to`` (ISO 8601 with offset), ``owner``, ``status``. An export
+also carries ``version`` and ``live_version``, which an import ignores, so an export
+imports back unchanged.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from xinsheng.errors import InputFileError
+from xinsheng.knowledge.schemas import ArticleCreate
+
+FIELDS = ("ref", "title", "question", "paraphrases", "body", "category", "products", "channels",
+          "valid_from", "valid_to", "owner", "status")
+EXPORT_ONLY = frozenset({"id", "version", "live_version", "created_at", "updated_at"})
+LIST_FIELDS = ("paraphrases", "products", "channels")
+FORMATS = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson", ".json": "json"}
+
+
+def file_format(path: Path) -> str:
+    """``csv``, ``ndjson`` or ``json`` from the extension; InputFileError otherwise."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputFileError(f"{path}: unknown format {path.suffix or '(no extension)'!r}; "
+                             "use .csv, .ndjson, .jsonl or .json")
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    return fmt
+
+
+def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line, record) of a CSV / NDJSON / JSON file; line is 1-based (CSV header = 1)."""
+    fmt = file_format(path)
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot read ({exc})") from None
+    if fmt == "csv":
+        yield from ((i + 2, dict(row)) for i, row in enumerate(csv.DictReader(io.StringIO(text))))
+    elif fmt == "ndjson":
+        for i, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                yield i, _json_object(line, path, i)
+    else:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise InputFileError(f"{path}: not JSON ({exc})") from None
+        items = data.get("articles") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise InputFileError(f"{path}: expected a list of articles or {{\"articles\": [...]}}")
+        yield from ((i, item if isinstance(item, dict) else {"_": item}) for i, item in enumerate(items, 1))
+
+
+def _json_object(line: str, path: Path, lineno: int) -> dict[str, Any]:
+    try:
+        value = json.loads(line)
+    except ValueError as exc:
+        return {"_error": f"not JSON: {exc}"}
+    return value if isinstance(value, dict) else {"_error": "not a JSON object"}
+
+
+def parse_article(record: dict[str, Any]) -> ArticleCreate:
+    """An import record as ``ArticleCreate``; raises ValueError with a readable reason."""
+    if "_error" in record:
+        raise ValueError(record["_error"])
+    clean = {k: v for k, v in record.items() if k not in EXPORT_ONLY and k is not None}
+    clean = {k: (None if v == "" and k not in ("body", "title", "question") else v)
+             for k, v in clean.items()}
+    if clean.get("status") is None:
+        clean.pop("status", None)
+    for key in LIST_FIELDS:
+        if clean.get(key) is None:
+            clean.pop(key, None)
+    try:
+        return ArticleCreate(**clean)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "record"
+        raise ValueError(f"{field}: {err['msg']}") from None
+
+
+def _cell(value: Any, fmt: str) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list) and fmt == "csv":
+        return "|".join(value)
+    return value
+
+
+def write_articles(rows: Iterable[dict[str, Any]], out: io.TextIOBase, fmt: str) -> int:
+    """Write article dicts (``FIELDS`` plus version info) in ``fmt``; returns the count."""
+    columns = (*FIELDS, "version", "live_version")
+    n = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _cell(row.get(c), fmt) for c in columns})
+            n += 1
+        return n
+    if fmt == "json":
+        out.write("[\n")
+    for row in rows:
+        doc = json.dumps({c: _cell(row.get(c), fmt) for c in columns}, ensure_ascii=False)
+        out.write((",\n" if n and fmt == "json" else "") + doc + ("\n" if fmt == "ndjson" else ""))
+        n += 1
+    if fmt == "json":
+        out.write("\n]\n")
+    return n

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -19,6 +20,10 @@ from xinsheng.db import Base, get_engine
 from xinsheng.migrate import upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
+# Personal data is encrypted at rest and there is no default key: the tests use a fresh one
+# (CLI subprocesses inherit it through the environment).
+os.environ.setdefault("XINSHENG_PII_KEYS", Fernet.generate_key().decode("ascii"))
+os.environ.pop("XINSHENG_MODE", None)
 
 
 @pytest.fixture(scope="session")
@@ -69,10 +74,46 @@ def settings_env(db_url, monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def client(engine, db_url):
-    from fastapi.testclient import TestClient
-
+def app(engine, db_url):
     from xinsheng.app import create_app
 
-    with TestClient(create_app(db_url)) as test_client:
+    return create_app(db_url)
+
+
+@pytest.fixture
+def client(app, engine):
+    """A system client whose token has every scope (ingest, customers with personal data, ...)."""
+    from tests.auth import token_client
+
+    with token_client(app, engine) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def anon(app):
+    """A client without credentials."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client_as(app, engine):
+    """``client_as("agent", agent_ref="A1001")``: signed in as a new person of that role
+    (a browser session, CSRF header included); ``client_as("system", scopes=[...])`` for a token."""
+    from tests.auth import session_client, token_client
+
+    made = []
+
+    def make(role: str, **fields):
+        if role == "system":
+            c = token_client(app, engine, "system", scopes=fields.get("scopes"))
+        else:
+            c = session_client(app, engine, role, **fields)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.close()

@@ -1,16 +1,25 @@
-"""The FastAPI application: API under /api/v1, the web UI, static files."""
+"""The FastAPI application: API under /api/v1, the web UI, static files.
+
+Every route goes through ``identity.auth.guard`` (who is calling, 401 without
+credentials, CSRF) and declares its permission; pages answer an anonymous browser
+with a redirect to the sign-in page instead of a 401.
+"""
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from xinsheng import __version__
 from xinsheng.db import backend_name
-from xinsheng.errors import XinshengError
+from xinsheng.errors import Unauthorized, XinshengError
+from xinsheng.identity.auth import guard, public, require
 from xinsheng.migrate import ready_engine
 
 log = logging.getLogger(__name__)
@@ -23,8 +32,20 @@ def _plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+    return not _is_api(request) and "text/html" in request.headers.get("accept", "")
+
+
+def _sign_in_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    url = "/signin?next=" + quote(target, safe="")
+    if request.headers.get("hx-request"):
+        return Response(status_code=401, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -32,26 +53,71 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(XinshengError)
     async def _xinsheng_error(request: Request, exc: XinshengError):
+        if isinstance(exc, Unauthorized):
+            if not _is_api(request):
+                return _sign_in_redirect(request)
+            return JSONResponse(exc.to_dict(), status_code=401, headers={"WWW-Authenticate": "Bearer"})
         if _wants_html(request):
             return render_error(request, exc.status, exc.message)
         return JSONResponse(exc.to_dict(), status_code=exc.status)
 
 
+_ERROR = {"application/json": {"schema": {"type": "object", "properties": {
+    "error": {"type": "string"}, "message": {"type": "string"}, "data": {"type": "object"}},
+    "required": ["error", "message"]}}}
+
+
+def _openapi(app: FastAPI) -> dict:
+    """The API document, with bearer authentication and the 401/403 answers on every operation."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                         routes=app.routes)
+    schema.setdefault("components", {})["securitySchemes"] = {
+        "bearerAuth": {"type": "http", "scheme": "bearer",
+                       "description": "a token from `xinsheng token create`"}}
+    schema["security"] = [{"bearerAuth": []}]
+    for path, ops in schema.get("paths", {}).items():
+        for op in ops.values():
+            if path == "/api/v1/health":
+                op["security"] = []
+                continue
+            op["responses"].setdefault("401", {"description": "no or invalid credentials", "content": _ERROR})
+            op["responses"].setdefault("403", {"description": "the role or scope does not allow this",
+                                               "content": _ERROR})
+    app.openapi_schema = schema
+    return schema
+
+
 def create_app(database_url: str | None = None) -> FastAPI:
-    """Build the app on ``database_url`` (default: the configured database)."""
+    """Build the app on ``database_url`` (default: the configured database).
+
+    Refuses to start without a personal-data key outside demo mode.
+    """
     from xinsheng.api import api_router
+    from xinsheng.privacy.crypto import keyring
     from xinsheng.web.pages import router as pages_router
 
+    keyring()
     app = FastAPI(title="xinsheng (心声)", version=__version__,
-                  description="Voice of the customer for bank contact centres.")
+                  description="Voice of the customer for bank contact centres.",
+                  dependencies=[Depends(guard)], openapi_url=None, docs_url=None, redoc_url=None)
     app.state.engine = ready_engine(database_url)
 
-    @app.get("/api/v1/health", tags=["health"])
+    @app.get("/api/v1/health", tags=["health"], dependencies=[public])
     def health() -> dict:
-        """Liveness, and which database backs this process."""
+        """Liveness, and which database backs this process (needs no credentials)."""
         return {"status": "ok", "database": backend_name(app.state.engine)}
 
-    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[require("signed_in")])
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(_openapi(app))
+
+    @app.get("/docs", include_in_schema=False, dependencies=[require("signed_in")])
+    def api_explorer():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} API")
+
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False, dependencies=[public])
     def plotly_js() -> FileResponse:
         return FileResponse(_plotly_js(), media_type="text/javascript")
 

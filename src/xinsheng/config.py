@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +29,28 @@ class Settings(BaseSettings):
         "Asia/Shanghai", description="time zone in which pages show timestamps"
     )
     log_level: str = Field("INFO", description="logging level for the CLI and the server")
+    mode: Literal["production", "demo"] = Field(
+        "production",
+        description="demo: a PII key is generated under XINSHENG_HOME when none is configured",
+    )
+    pii_keys: SecretStr = Field(
+        SecretStr(""),
+        description="Fernet keys for personal data at rest, comma-separated, the first is current",
+    )
+    session_hours: float = Field(12, gt=0, le=24 * 30, description="a web session ends this long after sign-in")
+    session_idle_minutes: float = Field(60, gt=0, description="a web session ends after this long unused")
+    login_max_failures: int = Field(5, ge=1, description="failed sign-ins in a row before the lock-out")
+    login_lockout_minutes: float = Field(15, gt=0, description="how long a locked-out user must wait")
+    serving_days: int = Field(
+        30, ge=1, description="an agent serves a customer whose contact they handled in these days"
+    )
+    retention_text_years: float = Field(
+        5, gt=0, description="interaction texts older than this are anonymised by `xinsheng retention`"
+    )
+    retention_customer_years: float = Field(
+        10, gt=0, description="customers without contact or open case this long lose their personal data"
+    )
+    retention_audit_years: float = Field(7, gt=0, description="audit entries are kept this long")
 
     @property
     def backend(self) -> str:

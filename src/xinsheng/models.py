@@ -1,7 +1,8 @@
 """Imports every domain's tables so that ``Base.metadata`` is complete (Alembic, tests)."""
+from xinsheng.audit.models import AuditEntry  # noqa: F401
 from xinsheng.cases.models import Case  # noqa: F401
 from xinsheng.customers.models import Customer, CustomerNote  # noqa: F401
 from xinsheng.db import Base  # noqa: F401
-from xinsheng.identity.models import User  # noqa: F401
+from xinsheng.identity.models import ApiToken, User, WebSession  # noqa: F401
 from xinsheng.interactions.models import Interaction, InteractionAnalysis  # noqa: F401
 from xinsheng.knowledge.models import AnswerFeedback, Article, ArticleVersion, KnowledgeState  # noqa: F401

@@ -5,6 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
+from tests.auth import make_token
 from tests.factories import elderly_customer_wang, interaction, private_banking_client_li
 from tests.support.browser import browser_page
 
@@ -16,7 +17,7 @@ CHANNELS = ["ivr", "phone", "app", "wechat", "email", "branch"]
 def seeded(base_url, engine, db_url):
     from xinsheng.app import create_app
 
-    client = TestClient(create_app(db_url))
+    client = TestClient(create_app(db_url), headers={"Authorization": f"Bearer {make_token(engine)}"})
     client.post("/api/v1/customers", json=[elderly_customer_wang(), private_banking_client_li()])
     records = [interaction(i, channel=CHANNELS[i % len(CHANNELS)],
                            text="我叫王建国，手机13812345678，手机银行登录不上" if i == 5 else None)
@@ -25,8 +26,9 @@ def seeded(base_url, engine, db_url):
     return base_url
 
 
-def test_home_page_shows_totals_chart_and_finds_a_customer(seeded, browser):
+def test_home_page_shows_totals_chart_and_finds_a_customer(seeded, browser, sign_in):
     with browser_page("zh-CN", browser=browser) as page:
+        sign_in(page, seeded, "supervisor")
         page.goto(seeded + "/")
         expect(page.locator("#kpi-contacts")).to_have_text("40")
         expect(page.locator("#volume-chart .main-svg").first).to_be_visible()
@@ -36,8 +38,9 @@ def test_home_page_shows_totals_chart_and_finds_a_customer(seeded, browser):
         expect(page.locator("#profile h1")).to_contain_text("王建国")
 
 
-def test_customer_page_shows_profile_notes_and_timeline_across_channels(seeded, browser):
+def test_customer_page_shows_profile_notes_and_timeline_across_channels(seeded, browser, sign_in):
     with browser_page("zh-CN", browser=browser) as page:
+        sign_in(page, seeded, "supervisor")
         page.goto(seeded + "/customers/C-WANG")
         expect(page.locator("#profile")).to_contain_text("老年客户")
         expect(page.locator("#notes")).to_contain_text("听力不好，请说慢一点")
@@ -55,8 +58,9 @@ def test_customer_page_shows_profile_notes_and_timeline_across_channels(seeded, 
         expect(masked).not_to_contain_text("13812345678")
 
 
-def test_english_is_available_and_remembered(seeded, browser):
+def test_english_is_available_and_remembered(seeded, browser, sign_in):
     with browser_page("en-US", browser=browser) as page:
+        sign_in(page, seeded, "supervisor")
         page.goto(seeded + "/customers/C-LI")
         expect(page.locator("#notes")).to_contain_text("怕坐飞机")
         page.locator("#lang-switch").click()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from xinsheng.customers.models import Customer, CustomerNote
 from xinsheng.db import dialect_insert, utcnow
+from xinsheng.privacy.crypto import keyring
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +29,22 @@ def bulk_upsert_customers(session: Session, records: list[dict]) -> int:
     for rec in records:  # the last record of a reference wins, as in a file replay
         merged.setdefault(rec["customer_ref"], {}).update(rec)
     existing = _ids_by_ref(session, list(merged))
+    ring = keyring()
+    for rec in merged.values():  # the name is stored encrypted; its blind index finds it
+        if "name" in rec:
+            rec["name_index"] = ring.blind_index(rec["name"]) if rec["name"] else None
     now = utcnow()
     new_rows = [
         {"customer_ref": ref, "is_placeholder": False, "created_at": now, "updated_at": now,
-         **{f: rec.get(f) for f in PROFILE_FIELDS}, "attributes": rec.get("attributes") or {}}
+         **{f: rec.get(f) for f in PROFILE_FIELDS}, "name_index": rec.get("name_index"),
+         "attributes": rec.get("attributes") or {}}
         for ref, rec in merged.items() if ref not in existing
     ]
     if new_rows:
         session.connection().execute(dialect_insert(session, Customer.__table__).on_conflict_do_nothing(), new_rows)
     for ref, rec in merged.items():
         if ref in existing:
-            values = {f: rec[f] for f in PROFILE_FIELDS if f in rec}
+            values = {f: rec[f] for f in (*PROFILE_FIELDS, "name_index") if f in rec}
             session.execute(
                 update(Customer).where(Customer.id == existing[ref])
                 .values(**values, is_placeholder=False, updated_at=now)

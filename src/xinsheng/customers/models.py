@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime, utcnow
+from xinsheng.privacy.crypto import EncryptedText
 
 CHANNELS = ("ivr", "phone", "app", "web", "wechat", "chat", "email", "sms", "branch", "social")
 
@@ -15,14 +16,16 @@ class Customer(Base):
     """A bank customer, keyed by the bank's customer number (``customer_ref``).
 
     ``is_placeholder`` marks a customer created because a contact named an unknown
-    ``customer_ref``; a later customer record fills it in.
+    ``customer_ref``; a later customer record fills it in. ``name`` is personal data:
+    stored encrypted (privacy/crypto.py), found by exact name through ``name_index``.
     """
 
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
     customer_ref: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(EncryptedText)
+    name_index: Mapped[str | None] = mapped_column(String(40), index=True)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     gender: Mapped[str | None] = mapped_column(String(1))
     region: Mapped[str | None] = mapped_column(String(64))
@@ -41,13 +44,17 @@ class Customer(Base):
 
 
 class CustomerNote(Base):
-    """A free-form preference or taboo that every channel sees (e.g. 怕坐飞机)."""
+    """A free-form preference or taboo that every channel sees (e.g. 怕坐飞机).
+
+    Notes often carry health or family facts (sensitive personal information), so
+    ``text`` is stored encrypted like the name.
+    """
 
     __tablename__ = "customer_notes"
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     source: Mapped[str] = mapped_column(String(32), default="ingest")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

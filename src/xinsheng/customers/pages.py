@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from xinsheng.customers.service import get_customer, get_profile
-from xinsheng.deps import SessionDep
+from xinsheng.deps import SessionDep, require
 from xinsheng.interactions.service import list_timeline
 from xinsheng.web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=[require("customers.read")])
 PAGE = 30
 
 

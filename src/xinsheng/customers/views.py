@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from xinsheng.customers.schemas import CustomerRead
 from xinsheng.customers.service import get_customer, get_profile
-from xinsheng.deps import EngineDep, SessionDep
+from xinsheng.deps import EngineDep, SessionDep, require
 from xinsheng.errors import InvalidInput
 from xinsheng.ingest.schemas import CustomerIn
 from xinsheng.ingest.views import body_schema, ingest_body
@@ -18,19 +18,21 @@ from xinsheng.interactions.service import list_timeline
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 
 
-@router.post("", response_model=IngestResult, openapi_extra=body_schema(CustomerIn))
+@router.post("", response_model=IngestResult, openapi_extra=body_schema(CustomerIn),
+             dependencies=[require("customers.write")])
 async def post_customers(request: Request, engine: EngineDep):
     """Insert or update one customer or a list, by ``customer_ref``; per-item results."""
     return await ingest_body(request, "customers", engine)
 
 
-@router.get("/{customer_ref}", response_model=CustomerRead)
+@router.get("/{customer_ref}", response_model=CustomerRead, dependencies=[require("customers.read")])
 def read_customer(customer_ref: str, session: SessionDep) -> CustomerRead:
     """The profile, preference/taboo notes and open cases."""
     return get_profile(session, customer_ref)
 
 
-@router.get("/{customer_ref}/timeline", response_model=TimelinePage)
+@router.get("/{customer_ref}/timeline", response_model=TimelinePage,
+            dependencies=[require("customers.read")])
 def read_timeline(
     customer_ref: str,
     session: SessionDep,

@@ -17,6 +17,7 @@ class Interaction(Base):
         UniqueConstraint("source", "external_id", name="uq_interactions_source_external_id"),
         Index("ix_interactions_customer_started", "customer_id", "started_at"),
         Index("ix_interactions_started", "started_at"),
+        Index("ix_interactions_agent_started", "agent_ref", "started_at"),  # whom an agent serves
     )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)

@@ -69,6 +69,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "sent_positive": {"zh": "正面", "en": "positive"},
     "g_F": {"zh": "女", "en": "F"},
     "g_M": {"zh": "男", "en": "M"},
+    "sign_in": {"zh": "登录", "en": "Sign in"},
+    "sign_out": {"zh": "退出", "en": "Sign out"},
+    "username": {"zh": "用户名", "en": "Username"},
+    "password": {"zh": "密码", "en": "Password"},
+    "bad_credentials": {"zh": "用户名或密码错误。连续失败 {n} 次后，账户将被锁定 {m} 分钟。",
+                        "en": "Wrong username or password. After {n} failures in a row the account is locked for {m} minutes."},
+    "signin_help": {"zh": "忘记密码请联系管理员。", "en": "Forgot your password? Ask an administrator."},
+    "users": {"zh": "用户", "en": "Users"},
+    "tokens": {"zh": "API 令牌", "en": "API tokens"},
+    "audit_log": {"zh": "审计日志", "en": "Audit log"},
 }
 
 
@@ -91,6 +101,12 @@ class Translator:
 
     def channel(self, code: str) -> str:
         return self(f"ch_{code}", code)
+
+    def role(self, code: str) -> str:
+        from xinsheng.identity.permissions import ROLE_LABELS
+
+        zh, en = ROLE_LABELS.get(code, (code, code))
+        return zh if self.lang == "zh" else en
 
     def segment(self, code: str | None) -> str:
         return self(f"seg_{code}", code or "") if code else ""

@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from xinsheng.customers.pages import router as customer_pages
+from xinsheng.identity.pages import router as identity_pages
 from xinsheng.customers.service import count_customers, recently_contacted, search_customers
-from xinsheng.deps import SessionDep
+from xinsheng.deps import SessionDep, require
 from xinsheng.interactions.models import Interaction
 from xinsheng.interactions.service import daily_channel_volume, latest_contact_at, total_interactions
 from xinsheng.web.charts import volume_figure
@@ -19,9 +20,10 @@ from xinsheng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(customer_pages)
+router.include_router(identity_pages)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[require("signed_in")])
 def home(request: Request, session: SessionDep):
     """Totals, daily contacts per channel (chart), customer search, recent customers."""
     t = Translator(pick_lang(request))
@@ -41,7 +43,7 @@ def home(request: Request, session: SessionDep):
     })
 
 
-@router.get("/customers", response_class=HTMLResponse)
+@router.get("/customers", response_class=HTMLResponse, dependencies=[require("customers.read")])
 def customer_search(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=64)] = ""):
     """Search results; an htmx request gets only the list."""
     results = search_customers(session, q)

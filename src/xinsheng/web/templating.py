@@ -31,8 +31,11 @@ templates.env.filters["local_time"] = local_time
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
     """Render a page in the request's language; a ``?lang=`` choice is remembered."""
     lang = pick_lang(request)
+    me = getattr(request.state, "principal", None)
     response = templates.TemplateResponse(
-        request, name, {"t": Translator(lang), "lang": lang, **context}, status_code=status_code
+        request, name,
+        {"t": Translator(lang), "lang": lang, "me": me, "csrf": me.csrf_token if me else None, **context},
+        status_code=status_code,
     )
     if request.query_params.get("lang") == lang:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)

@@ -1,0 +1,106 @@
+"""Sign-in and sign-out pages (public sign-in form, CSRF-protected, lock-out)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from xinsheng.audit.actions import append
+from xinsheng.config import get_settings
+from xinsheng.db import session_scope
+from xinsheng.deps import CurrentUser, client_ip, public
+from xinsheng.identity.actions import do_sign_in, do_sign_out
+from xinsheng.identity.auth import SESSION_COOKIE, check_csrf
+from xinsheng.identity.security import new_secret
+from xinsheng.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PRE_CSRF_COOKIE = "xinsheng_csrf"
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _form(request: Request, *, next_url: str, error: str | None = None, username: str = "",
+          status: int = 200) -> HTMLResponse:
+    token = request.cookies.get(PRE_CSRF_COOKIE) or new_secret()
+    s = get_settings()
+    response = render(request, "identity/signin.html", {
+        "next": next_url, "error": error, "username": username, "form_csrf": token,
+        "max_failures": s.login_max_failures, "lockout_minutes": int(s.login_lockout_minutes),
+    }, status_code=status)
+    response.set_cookie(PRE_CSRF_COOKIE, token, httponly=True, samesite="lax",
+                        secure=_secure(request), path="/signin")
+    return response
+
+
+@router.get("/signin", response_class=HTMLResponse, dependencies=[public])
+def signin_page(request: Request, next: str = "/"):
+    """The sign-in form; a signed-in person goes straight on."""
+    if getattr(request.state, "principal", None) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _form(request, next_url=safe_next(next))
+
+
+@router.post("/signin", response_class=HTMLResponse, dependencies=[public])
+async def signin(
+    request: Request,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+):
+    """Check the password (argon2); sets an HttpOnly, SameSite=Lax session cookie."""
+    await check_csrf(request, request.cookies.get(PRE_CSRF_COOKIE))
+    result = await run_in_threadpool(_sign_in, request, username, password)
+    if not result.ok:
+        msg = "bad_credentials"
+        return _form(request, next_url=safe_next(next), error=msg, username=username[:64], status=401)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, result.secret, httponly=True, samesite="lax",
+                        secure=_secure(request), max_age=int(get_settings().session_hours * 3600))
+    response.delete_cookie(PRE_CSRF_COOKIE, path="/signin")
+    return response
+
+
+def _sign_in(request: Request, username: str, password: str):
+    engine, ip = request.app.state.engine, client_ip(request)
+    with session_scope(engine) as session:
+        old = request.cookies.get(SESSION_COOKIE)
+        if old:  # never keep a session id across a sign-in (fixation)
+            from xinsheng.identity.security import digest
+
+            do_sign_out(session, digest(old))
+        result = do_sign_in(session, username, password, ip=ip,
+                            user_agent=request.headers.get("user-agent"))
+        role = result.user.role if result.user else None
+    name = (username or "").strip().lower()[:64]
+    if result.ok:
+        append(engine, actor=name, actor_role=role, action="auth.signin", target_type="user",
+               target_ref=name, ip=ip)
+    else:
+        detail = {"locked_now": result.locked_now, "was_locked": result.was_locked}
+        append(engine, actor=name or "anonymous", actor_role=role, action="auth.signin_failed",
+               target_type="user", target_ref=name, ip=ip, detail=detail)
+    return result
+
+
+@router.post("/signout")
+def signout(request: Request, me: CurrentUser):
+    """End the session (CSRF-checked like every form)."""
+    with session_scope(request.app.state.engine) as session:
+        do_sign_out(session, me.session_id)
+    append(request.app.state.engine, actor=me.actor, actor_role=me.role, action="auth.signout",
+           target_type="user", target_ref=me.name, ip=client_ip(request))
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -69,6 +69,10 @@ def _register() -> None:
     else:
         app.add_typer(voc_app, name="voc", help="VOC text analytics (no database needed).")
 
+    from xinsheng.knowledge.cli import app as kb_app
+
+    app.add_typer(kb_app, name="kb", help="Knowledge base and answer matching.")
+
 
 _register()
 

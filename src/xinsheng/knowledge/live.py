@@ -20,9 +20,22 @@ from xinsheng.knowledge.matching.index import KnowledgeIndex
 log = logging.getLogger(__name__)
 
 
+def bank_index() -> KnowledgeIndex:
+    """An index with the bank's own synonyms and trained pair model when it has them
+    (``XINSHENG_HOME/knowledge/synonyms.txt`` and ``pair_model.json``), else the shipped ones."""
+    from xinsheng.config import get_settings
+    from xinsheng.knowledge.matching.analyzer import get_analyzer
+    from xinsheng.knowledge.matching.scorer import MODEL_FILE, PairModel
+
+    folder = get_settings().home / "knowledge"
+    synonyms = folder / "synonyms.txt"
+    model = PairModel.load(folder) if (folder / MODEL_FILE).is_file() else None
+    return KnowledgeIndex(get_analyzer(synonyms if synonyms.is_file() else None), model)
+
+
 @dataclass
 class LiveIndex:
-    index: KnowledgeIndex = field(default_factory=KnowledgeIndex)
+    index: KnowledgeIndex = field(default_factory=bank_index)
     generation: str = ""
     revision: int = -1
     last_feedback_id: int = 0

@@ -181,6 +181,17 @@ def default_model() -> PairModel:
     return fit_monotone(x, y, trained_on="xinsheng seed questions (shipped)")
 
 
+def predict_with_rules(model: PairModel, x: np.ndarray) -> np.ndarray:
+    """Model probabilities; a word asserted by one question and denied by the other
+    (转账成功 / 转账不成功) divides the odds by :data:`POLARITY_PENALTY` per word."""
+    p = model.predict(x)
+    if not len(x):
+        return p
+    conflicts = x[:, FEATURES.index("polarity_conflict")]
+    odds = p / np.maximum(1 - p, 1e-9) / POLARITY_PENALTY ** conflicts
+    return odds / (1 + odds)
+
+
 class PairScorer:
     """Scores question pairs with one model and one idf table."""
 
@@ -191,15 +202,7 @@ class PairScorer:
         self.idf = idf or IdfTable()
 
     def score_analyzed(self, pairs: list[tuple[Analyzed, Analyzed]]) -> np.ndarray:
-        """Model probabilities; a word asserted by one question and denied by the other
-        (转账成功 / 转账不成功) divides the odds by :data:`POLARITY_PENALTY` per word."""
-        x = feature_matrix(pairs, self.idf)
-        p = self.model.predict(x)
-        conflicts = x[:, FEATURES.index("polarity_conflict")] if len(x) else x
-        if len(x) and conflicts.any():
-            odds = p / np.maximum(1 - p, 1e-9) / POLARITY_PENALTY ** conflicts
-            p = odds / (1 + odds)
-        return p
+        return predict_with_rules(self.model, feature_matrix(pairs, self.idf))
 
     def score(self, a: str, b: str) -> float:
         """Probability that ``a`` and ``b`` ask the same thing."""

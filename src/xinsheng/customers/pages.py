@@ -1,14 +1,16 @@
-"""The customer page (/customers/{ref}): profile, notes, open cases, timeline."""
+"""The customer page (/customers/{ref}): profile, notes, open cases, timeline; unmask."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from xinsheng.customers.service import get_customer, get_profile
-from xinsheng.deps import SessionDep, require
+from xinsheng.customers.views import Reader, check_access
+from xinsheng.deps import Audit, SessionDep, require
+from xinsheng.errors import InvalidInput
 from xinsheng.interactions.service import list_timeline
 from xinsheng.web.templating import render
 
@@ -16,19 +18,48 @@ router = APIRouter(dependencies=[require("customers.read")])
 PAGE = 30
 
 
+def _page(request: Request, session, me, ref: str, audit: Audit, *, unmask: bool = False,
+          reason: str | None = None):
+    check_access(session, me, ref, audit)
+    profile = get_profile(session, ref, me, unmask=unmask)
+    timeline = list_timeline(session, get_customer(session, ref).id, limit=PAGE)
+    if unmask:
+        audit("customer.unmask", target_type="customer", target_ref=ref, reason=reason,
+              detail={"via": "page"})
+    else:
+        audit("customer.read", target_type="customer", target_ref=ref,
+              detail={"via": "page", "masked": profile.masked})
+    return render(request, "customers/detail.html", {
+        "c": profile, "ref": ref, "timeline": timeline, "unmasked": unmask,
+        "can_unmask": profile.masked and me.can("customers.unmask"),
+    })
+
+
 @router.get("/customers/{customer_ref}", response_class=HTMLResponse)
-def customer_page(customer_ref: str, request: Request, session: SessionDep):
+def customer_page(customer_ref: str, request: Request, session: SessionDep, me: Reader, audit: Audit):
     """One customer as the hotline, the advisor and the branch all see them."""
-    profile = get_profile(session, customer_ref)
-    timeline = list_timeline(session, get_customer(session, customer_ref).id, limit=PAGE)
-    return render(request, "customers/detail.html", {"c": profile, "ref": customer_ref, "timeline": timeline})
+    return _page(request, session, me, customer_ref, audit)
+
+
+@router.post("/customers/{customer_ref}/unmask", response_class=HTMLResponse,
+             dependencies=[require("customers.unmask")])
+def customer_unmask(customer_ref: str, request: Request, session: SessionDep, me: Reader, audit: Audit,
+                    reason: Annotated[str, Form(max_length=500)] = ""):
+    """The same page with personal data in clear, for this view only; the reason is logged."""
+    if len(reason.strip()) < 5:
+        raise InvalidInput("reason: say why you need to see the personal data (5 characters or more)",
+                           data={"field": "reason"})
+    return _page(request, session, me, customer_ref, audit, unmask=True, reason=reason.strip())
 
 
 @router.get("/customers/{customer_ref}/timeline", response_class=HTMLResponse)
 def customer_timeline_fragment(
-    customer_ref: str, request: Request, session: SessionDep,
+    customer_ref: str, request: Request, session: SessionDep, me: Reader, audit: Audit,
     before: Annotated[datetime | None, Query()] = None,
 ):
     """The next page of the timeline (htmx replaces the "load more" button with it)."""
+    check_access(session, me, customer_ref, audit)
     timeline = list_timeline(session, get_customer(session, customer_ref).id, limit=PAGE, before=before)
+    audit("customer.timeline", target_type="customer", target_ref=customer_ref,
+          detail={"via": "page", "items": len(timeline.items)})
     return render(request, "customers/_timeline.html", {"ref": customer_ref, "timeline": timeline})

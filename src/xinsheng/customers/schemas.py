@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class NoteRead(BaseModel):
@@ -46,6 +46,13 @@ class CustomerRead(BaseModel):
     notes: list[NoteRead] = []
     open_cases: list[CaseSummary] = []
     contacts_by_channel: dict[str, int] = {}
+    masked: bool = False
+
+
+class UnmaskRequest(BaseModel):
+    """Why the personal data must be seen in clear (recorded in the audit log)."""
+
+    reason: str = Field(min_length=5, max_length=500)
 
 
 class CustomerListItem(BaseModel):

@@ -1,16 +1,20 @@
-"""Reads of customers: one profile, search."""
+"""Reads of customers: one profile, search — shown masked to viewers who need no names."""
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from xinsheng.cases.models import OPEN_STATUSES, Case
+from xinsheng.customers.access import restrict, shows_pii
 from xinsheng.customers.models import Customer
 from xinsheng.customers.schemas import CaseSummary, CustomerListItem, CustomerRead
 from xinsheng.db import utcnow
 from xinsheng.errors import NotFound
+from xinsheng.identity.principal import Principal
 from xinsheng.interactions.models import Interaction
 from xinsheng.interactions.service import channel_counts
+from xinsheng.privacy.crypto import keyring
+from xinsheng.privacy.display import mask_attributes, mask_name, mask_text
 
 
 def get_customer(session: Session, customer_ref: str) -> Customer:
@@ -32,44 +36,67 @@ def list_open_cases(session: Session, customer_id: int) -> list[Case]:
     return list(session.scalars(stmt))
 
 
-def get_profile(session: Session, customer_ref: str) -> CustomerRead:
-    """Profile, preference/taboo notes, open cases and contact counts per channel."""
+def get_profile(session: Session, customer_ref: str, viewer: Principal | None = None, *,
+                unmask: bool = False) -> CustomerRead:
+    """Profile, preference/taboo notes, open cases and contact counts per channel.
+
+    Name, notes and contact details are masked unless ``viewer`` may see them
+    (``customers.pii``) or unmasks them (``customers.unmask``; the caller logs why).
+    Row-level access is the caller's check (``customers.access``), made before this.
+    """
     customer = get_customer(session, customer_ref)
     profile = CustomerRead.model_validate(customer, from_attributes=True)
-    return profile.model_copy(update={
+    profile = profile.model_copy(update={
         "age": utcnow().year - customer.birth_year if customer.birth_year else None,
         "open_cases": [CaseSummary.model_validate(c) for c in list_open_cases(session, customer.id)],
         "contacts_by_channel": channel_counts(session, customer.id),
     })
+    return profile if shows_pii(viewer, unmask=unmask) else mask_profile(profile)
 
 
-def search_customers(session: Session, query: str, limit: int = 20) -> list[CustomerListItem]:
-    """Customers whose reference starts with, or whose name contains, ``query``."""
+def mask_profile(profile: CustomerRead) -> CustomerRead:
+    return profile.model_copy(update={
+        "name": mask_name(profile.name), "masked": True,
+        "notes": [n.model_copy(update={"text": mask_text(n.text)}) for n in profile.notes],
+        "attributes": mask_attributes(profile.attributes),
+    })
+
+
+def _list_item(c: Customer, viewer: Principal | None) -> CustomerListItem:
+    item = CustomerListItem.model_validate(c)
+    return item if shows_pii(viewer) else item.model_copy(update={"name": mask_name(item.name)})
+
+
+def search_customers(session: Session, query: str, viewer: Principal, limit: int = 20) -> list[CustomerListItem]:
+    """Customers the viewer may see whose reference starts with ``query``, or whose
+    name is exactly ``query`` (names are encrypted: found by their blind index, and
+    only for viewers who may see names)."""
     query = query.strip()
     if not query:
         return []
-    stmt = (
-        select(Customer)
-        .where(or_(Customer.customer_ref.startswith(query), Customer.name.contains(query)))
-        .order_by(Customer.customer_ref)
-        .limit(limit)
-    )
-    return [CustomerListItem.model_validate(c) for c in session.scalars(stmt)]
+    match = Customer.customer_ref.startswith(query, autoescape=True)
+    if shows_pii(viewer):
+        match = or_(match, Customer.name_index.in_(keyring().blind_indexes(query)))
+    stmt = restrict(select(Customer).where(match), viewer).order_by(Customer.customer_ref).limit(limit)
+    return [_list_item(c, viewer) for c in session.scalars(stmt)]
 
 
-def recently_contacted(session: Session, limit: int = 12) -> list[CustomerListItem]:
-    """Customers with the newest contacts, newest first."""
+def recently_contacted(session: Session, viewer: Principal, limit: int = 12) -> list[CustomerListItem]:
+    """Customers the viewer may see with the newest contacts, newest first."""
     last = func.max(Interaction.started_at).label("last")
+    visible = restrict(select(Customer.id), viewer)
     sub = (
         select(Interaction.customer_id, last)
         .where(Interaction.customer_id.is_not(None))
         .group_by(Interaction.customer_id)
         .order_by(last.desc())
         .limit(limit)
-        .subquery()
     )
+    if visible.whereclause is not None:
+        sub = sub.where(Interaction.customer_id.in_(visible))
+    sub = sub.subquery()
     stmt = select(Customer).join(sub, sub.c.customer_id == Customer.id).order_by(sub.c.last.desc())
-    return [CustomerListItem.model_validate(c) for c in session.scalars(stmt)]
+    return [_list_item(c, viewer) for c in session.scalars(stmt)]
 
 
 def count_customers(session: Session) -> int:

@@ -1,4 +1,8 @@
-"""JSON API of customers: upsert, profile, timeline."""
+"""JSON API of customers: upsert, profile, timeline, unmask.
+
+Reads check the caller's row-level access before loading anything and write an
+audit entry before the data leaves; writes are audited with their results.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,40 +10,73 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from xinsheng.customers.schemas import CustomerRead
+from xinsheng.customers.access import ensure_customer_visible
+from xinsheng.customers.schemas import CustomerRead, UnmaskRequest
 from xinsheng.customers.service import get_customer, get_profile
-from xinsheng.deps import EngineDep, SessionDep, require
-from xinsheng.errors import InvalidInput
+from xinsheng.deps import Audit, EngineDep, SessionDep, require
+from xinsheng.errors import Forbidden, InvalidInput
+from xinsheng.identity.principal import Principal
 from xinsheng.ingest.schemas import CustomerIn
 from xinsheng.ingest.views import body_schema, ingest_body
 from xinsheng.interactions.schemas import IngestResult, TimelinePage
 from xinsheng.interactions.service import list_timeline
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
+Reader = Annotated[Principal, require("customers.read")]
+_404 = {404: {"description": "no such customer (only said to callers who may see every customer)"}}
+
+
+def check_access(session, me: Principal, customer_ref: str, audit: Audit) -> None:
+    """Row-level access, decided before loading; a refusal is audited too."""
+    try:
+        ensure_customer_visible(session, me, customer_ref)
+    except Forbidden:
+        audit("customer.denied", target_type="customer", target_ref=customer_ref)
+        raise
 
 
 @router.post("", response_model=IngestResult, openapi_extra=body_schema(CustomerIn),
              dependencies=[require("customers.write")])
-async def post_customers(request: Request, engine: EngineDep):
+async def post_customers(request: Request, engine: EngineDep, audit: Audit):
     """Insert or update one customer or a list, by ``customer_ref``; per-item results."""
-    return await ingest_body(request, "customers", engine)
+    return await ingest_body(request, "customers", engine, audit=audit)
 
 
-@router.get("/{customer_ref}", response_model=CustomerRead, dependencies=[require("customers.read")])
-def read_customer(customer_ref: str, session: SessionDep) -> CustomerRead:
-    """The profile, preference/taboo notes and open cases."""
-    return get_profile(session, customer_ref)
+@router.get("/{customer_ref}", response_model=CustomerRead, responses=_404)
+def read_customer(customer_ref: str, session: SessionDep, me: Reader, audit: Audit) -> CustomerRead:
+    """The profile, preference/taboo notes and open cases (masked for roles without names)."""
+    check_access(session, me, customer_ref, audit)
+    profile = get_profile(session, customer_ref, me)
+    audit("customer.read", target_type="customer", target_ref=customer_ref,
+          detail={"masked": profile.masked})
+    return profile
 
 
-@router.get("/{customer_ref}/timeline", response_model=TimelinePage,
-            dependencies=[require("customers.read")])
+@router.post("/{customer_ref}/unmask", response_model=CustomerRead, responses=_404,
+             dependencies=[require("customers.unmask")])
+def unmask_customer(customer_ref: str, body: UnmaskRequest, session: SessionDep, me: Reader,
+                    audit: Audit) -> CustomerRead:
+    """The profile with name, notes and contact details in clear; the reason is logged."""
+    check_access(session, me, customer_ref, audit)
+    profile = get_profile(session, customer_ref, me, unmask=True)
+    audit("customer.unmask", target_type="customer", target_ref=customer_ref, reason=body.reason)
+    return profile
+
+
+@router.get("/{customer_ref}/timeline", response_model=TimelinePage, responses=_404)
 def read_timeline(
     customer_ref: str,
     session: SessionDep,
+    me: Reader,
+    audit: Audit,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before: Annotated[datetime | None, Query(description="ISO 8601; contacts strictly before")] = None,
 ) -> TimelinePage:
     """Every channel, newest first; follow ``next_before`` for older contacts."""
     if before is not None and before.tzinfo is None:
         raise InvalidInput("before: timestamp has no UTC offset (e.g. +08:00)", data={"field": "before"})
-    return list_timeline(session, get_customer(session, customer_ref).id, limit=limit, before=before)
+    check_access(session, me, customer_ref, audit)
+    page = list_timeline(session, get_customer(session, customer_ref).id, limit=limit, before=before)
+    audit("customer.timeline", target_type="customer", target_ref=customer_ref,
+          detail={"items": len(page.items), "before": before.isoformat() if before else None})
+    return page

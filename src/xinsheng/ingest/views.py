@@ -29,8 +29,12 @@ def body_schema(model) -> dict:
     }
 
 
-async def ingest_body(request: Request, kind: str, engine: Engine) -> JSONResponse:
-    """Validate and store the posted records; 200 with per-item results, 422 if none was usable."""
+async def ingest_body(request: Request, kind: str, engine: Engine, audit=None) -> JSONResponse:
+    """Validate and store the posted records; 200 with per-item results, 422 if none was usable.
+
+    ``audit`` (the request's ``Auditor``) records the write: counts and the customer
+    references it touched.
+    """
     try:
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -43,4 +47,13 @@ async def ingest_body(request: Request, kind: str, engine: Engine) -> JSONRespon
                            data={"field": "body"})
     report = await run_in_threadpool(ingest_records, records_from_list(items), kind, engine)
     status = 422 if report.rejected and not (report.accepted or report.duplicates) else 200
+    if audit is not None and (report.accepted or report.duplicates):
+        refs = sorted({str(i["customer_ref"]) for i in items
+                       if isinstance(i, dict) and isinstance(i.get("customer_ref"), str)})
+        await run_in_threadpool(
+            audit, "customer.upsert" if kind == "customers" else "interaction.ingest",
+            target_type="customer", target_ref=refs[0] if len(refs) == 1 else None,
+            detail={"accepted": report.accepted, "duplicates": report.duplicates,
+                    "rejected": report.rejected, "customer_refs": refs},
+        )
     return JSONResponse(report.to_dict(), status_code=status)

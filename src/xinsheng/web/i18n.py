@@ -79,6 +79,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "users": {"zh": "用户", "en": "Users"},
     "tokens": {"zh": "API 令牌", "en": "API tokens"},
     "audit_log": {"zh": "审计日志", "en": "Audit log"},
+    "pii_masked": {"zh": "个人信息已脱敏显示。", "en": "Personal data is shown masked."},
+    "pii_unmasked": {"zh": "个人信息仅本次以明文显示，查看原因已记入审计日志。",
+                     "en": "Personal data is shown in clear for this view only; your reason is in the audit log."},
+    "unmask_reason": {"zh": "查看明文的原因", "en": "Why you need the personal data"},
+    "unmask": {"zh": "显示明文", "en": "Show in clear"},
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from xinsheng.customers.pages import router as customer_pages
 from xinsheng.identity.pages import router as identity_pages
 from xinsheng.customers.service import count_customers, recently_contacted, search_customers
-from xinsheng.deps import SessionDep, require
+from xinsheng.deps import Audit, CurrentUser, SessionDep, require
 from xinsheng.interactions.models import Interaction
 from xinsheng.interactions.service import daily_channel_volume, latest_contact_at, total_interactions
 from xinsheng.web.charts import volume_figure
@@ -24,7 +24,7 @@ router.include_router(identity_pages)
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[require("signed_in")])
-def home(request: Request, session: SessionDep):
+def home(request: Request, session: SessionDep, me: CurrentUser, audit: Audit):
     """Totals, daily contacts per channel (chart), customer search, recent customers."""
     t = Translator(pick_lang(request))
     latest = latest_contact_at(session)
@@ -34,18 +34,27 @@ def home(request: Request, session: SessionDep):
             select(func.count()).select_from(Interaction)
             .where(Interaction.started_at > latest - timedelta(days=7))
         ) or 0
+    recent = recently_contacted(session, me) if me.can("customers.read") else []
+    if recent:
+        audit("customer.list", target_type="customer", detail={"via": "home", "customer_refs": [c.customer_ref for c in recent]})
     return render(request, "home.html", {
         "customers_total": count_customers(session),
         "contacts_total": total_interactions(session),
         "contacts_7d": last_week,
         "volume_chart": volume_figure(daily_channel_volume(session), t),
-        "recent": recently_contacted(session),
+        "recent": recent,
     })
 
 
 @router.get("/customers", response_class=HTMLResponse, dependencies=[require("customers.read")])
-def customer_search(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=64)] = ""):
-    """Search results; an htmx request gets only the list."""
-    results = search_customers(session, q)
+def customer_search(request: Request, session: SessionDep, me: CurrentUser, audit: Audit,
+                    q: Annotated[str, Query(max_length=64)] = ""):
+    """Search results among the customers the user may see; an htmx request gets only the list.
+
+    The audit entry lists the customers shown, never the query (it may be a name)."""
+    results = search_customers(session, q, me)
+    if results:
+        audit("customer.search", target_type="customer",
+              detail={"customer_refs": [c.customer_ref for c in results]})
     name = "_customer_list.html" if request.headers.get("hx-request") else "customer_search.html"
     return render(request, name, {"customers": results, "q": q})

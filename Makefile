@@ -20,6 +20,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 ## make run: install, create the schema, write the demo bank if the database is empty, serve.
+## Demo mode: a personal-data key is generated once into var/pii.key, and the demo users'
+## password is printed (and kept in var/demo-credentials.txt).
+run: export XINSHENG_MODE ?= demo
 run: $(VENV)/.installed
 	$(BIN)/xinsheng db upgrade
 	$(BIN)/xinsheng demo --if-empty

@@ -1,6 +1,7 @@
 """Every JSON router of the domains, under /api/v1."""
 from fastapi import APIRouter
 
+from xinsheng.audit.views import router as audit_router
 from xinsheng.customers.views import router as customers_router
 from xinsheng.identity.views import router as identity_router
 from xinsheng.interactions.views import router as interactions_router
@@ -9,3 +10,4 @@ api_router = APIRouter()
 api_router.include_router(customers_router)
 api_router.include_router(interactions_router)
 api_router.include_router(identity_router)
+api_router.include_router(audit_router)

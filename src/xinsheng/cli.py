@@ -51,17 +51,30 @@ def serve(
     from xinsheng.app import create_app
     from xinsheng.migrate import ready_engine
 
+    from xinsheng.demo.credentials import sign_in_hint
+
     ready_engine()
     typer.echo(f"xinsheng on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
+    hint = sign_in_hint()
+    if hint:
+        typer.echo(hint, err=True)
     uvicorn.run(create_app(), host=host, port=port, log_level=get_settings().log_level.lower())
 
 
 def _register() -> None:
+    from xinsheng.audit.cli import audit_app
     from xinsheng.demo.cli import demo
+    from xinsheng.identity.cli import token_app, user_app
     from xinsheng.ingest.cli import ingest
+    from xinsheng.privacy.cli import keys_app, retention
 
     app.command()(ingest)
     app.command()(demo)
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(keys_app, name="keys")
+    app.command()(retention)
     try:
         from xinsheng.voc.cli import app as voc_app
     except ImportError as exc:  # the VOC engine is optional only while it is being built

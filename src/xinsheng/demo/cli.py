@@ -26,12 +26,16 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
 ) -> None:
     """Write a synthetic bank (customers, staff, contacts on every channel, cases)."""
+    from xinsheng.demo.credentials import create_demo_users, credentials_path, sign_in_hint
     from xinsheng.demo.generator import generate_bank
     from xinsheng.demo.load import database_is_empty, load_bank
 
     engine = ready_engine()
     if if_empty and not database_is_empty(engine):
         console_err.print("the database already has customers; demo bank not written")
+        hint = sign_in_hint()
+        if hint:
+            typer.echo(hint, err=True)
         if as_json:
             typer.echo(json.dumps({"skipped": True}))
         return
@@ -40,6 +44,8 @@ def demo(
         bank = generate_bank(customers=customers, days=days, seed=seed, end=_yesterday())
     with count_progress("loading contacts", len(bank.interactions)) as advance:
         report = load_bank(bank, engine, on_progress=advance)
+    users, _ = create_demo_users(engine)
+    report["sign_in"] = {"users": [u["username"] for u in users], "credentials_file": str(credentials_path())}
     report["seconds"] = round(time.perf_counter() - started, 1)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
@@ -49,3 +55,4 @@ def demo(
             f"{report['interactions']['accepted']} contacts, {report['open_cases']} open cases "
             f"in {report['seconds']} s"
         )
+    typer.echo(sign_in_hint() or "", err=True)

@@ -9,6 +9,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from xinsheng.customers.pages import router as customer_pages
+from xinsheng.audit.pages import router as audit_pages
+from xinsheng.identity.admin import router as admin_pages
 from xinsheng.identity.pages import router as identity_pages
 from xinsheng.customers.service import count_customers, recently_contacted, search_customers
 from xinsheng.deps import Audit, CurrentUser, SessionDep, require
@@ -21,6 +23,8 @@ from xinsheng.web.templating import render
 router = APIRouter(include_in_schema=False)
 router.include_router(customer_pages)
 router.include_router(identity_pages)
+router.include_router(admin_pages)
+router.include_router(audit_pages)
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[require("signed_in")])

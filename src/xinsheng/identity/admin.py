@@ -1,0 +1,120 @@
+"""Administrators' pages: users (create, disable, enable/unlock, reset password) and API tokens.
+
+A new password or token is shown once, on the page that made it; only hashes are stored.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from xinsheng.deps import Audit, CurrentUser, SessionDep, require
+from xinsheng.errors import InvalidInput
+from xinsheng.identity.actions import (
+    do_create_token, do_create_user, do_disable_user, do_enable_user, do_revoke_token, do_set_password,
+)
+from xinsheng.identity.permissions import ROLES, SCOPE_HELP
+from xinsheng.identity.security import generate_password
+from xinsheng.identity.service import get_user, list_tokens, list_users
+from xinsheng.web.templating import render
+
+router = APIRouter(prefix="/admin", dependencies=[require("users.manage")])
+Text = Annotated[str, Form(max_length=128)]
+
+
+def _users_page(request: Request, session, **flash):
+    return render(request, "identity/users.html", {
+        "users": list_users(session), "roles": [r for r in ROLES if r != "system"], **flash})
+
+
+def _tokens_page(request: Request, session, **flash):
+    return render(request, "identity/tokens.html", {
+        "tokens": list_tokens(session, include_revoked=True), "roles": ROLES, "scopes": SCOPE_HELP, **flash})
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, session: SessionDep):
+    """Every person, their role and state."""
+    return _users_page(request, session)
+
+
+def _int_or_none(value: str, field: str) -> int | None:
+    if not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: a whole number", data={"field": field}) from None
+
+
+@router.post("/users", response_class=HTMLResponse)
+def create_user(request: Request, session: SessionDep, audit: Audit, username: Text, role: Text,
+                display_name: Text = "", authority_level: Text = "", agent_ref: Text = "",
+                advisor_ref: Text = ""):
+    """A new person with a random password, shown once."""
+    password = generate_password()
+    user = do_create_user(session, username=username, role=role, display_name=display_name or None,
+                          password=password, authority_level=_int_or_none(authority_level, "authority_level"),
+                          agent_ref=agent_ref.strip() or None, advisor_ref=advisor_ref.strip() or None)
+    session.commit()
+    audit("user.create", target_type="user", target_ref=user.username, detail={"role": role})
+    return _users_page(request, session, new_password=password, for_user=user.username)
+
+
+@router.post("/users/{username}/disable", response_class=HTMLResponse)
+def disable_user(username: str, request: Request, session: SessionDep, audit: Audit, me: CurrentUser):
+    """No more sign-in; sessions end, tokens are revoked."""
+    if username == me.name:
+        raise InvalidInput("you cannot disable yourself", data={"field": "username"})
+    do_disable_user(session, get_user(session, username))
+    session.commit()
+    audit("user.disable", target_type="user", target_ref=username)
+    return _users_page(request, session, done=f"{username}: disabled")
+
+
+@router.post("/users/{username}/enable", response_class=HTMLResponse)
+def enable_user(username: str, request: Request, session: SessionDep, audit: Audit):
+    """Active again and unlocked."""
+    do_enable_user(session, get_user(session, username))
+    session.commit()
+    audit("user.enable", target_type="user", target_ref=username)
+    return _users_page(request, session, done=f"{username}: enabled")
+
+
+@router.post("/users/{username}/password", response_class=HTMLResponse)
+def reset_password(username: str, request: Request, session: SessionDep, audit: Audit):
+    """A new random password, shown once; the person's sessions end."""
+    password = generate_password()
+    do_set_password(session, get_user(session, username), password)
+    session.commit()
+    audit("user.set_password", target_type="user", target_ref=username)
+    return _users_page(request, session, new_password=password, for_user=username)
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request, session: SessionDep):
+    """API tokens (never their secrets)."""
+    return _tokens_page(request, session)
+
+
+@router.post("/tokens", response_class=HTMLResponse)
+async def create_token(request: Request, session: SessionDep, audit: Audit, me: CurrentUser,
+                       name: Text, role: Text, expires_days: Text = ""):
+    """A token for a system: shown once."""
+    scopes = [s for s in (await request.form()).getlist("scope") if isinstance(s, str)]
+    token, secret = do_create_token(session, name=name, role=role, scopes=scopes, created_by=me.actor,
+                                    expires_days=_int_or_none(expires_days, "expires_days"))
+    session.commit()
+    audit("token.create", target_type="token", target_ref=str(token.id),
+          detail={"name": name, "role": role, "scopes": token.scopes})
+    return _tokens_page(request, session, new_token=secret, token_name=name)
+
+
+@router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
+def revoke_token(token_id: int, request: Request, session: SessionDep, audit: Audit):
+    """The token stops working at once."""
+    do_revoke_token(session, token_id)
+    session.commit()
+    audit("token.revoke", target_type="token", target_ref=str(token_id))
+    return _tokens_page(request, session, done=f"token {token_id}: revoked")

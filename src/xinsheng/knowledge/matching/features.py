@@ -20,8 +20,12 @@ FEATURES = (
     "unmatched_idf_big", "unmatched_idf_small", "char_jaccard", "gram_jaccard",
     "gram_containment", "sequence_ratio", "longest_common", "length_ratio", "length_diff",
     "polarity_conflict", "negation_asymmetry", "number_mismatch", "qtype_mismatch",
-    "qtype_jaccard", "identical",
+    "qtype_jaccard", "identical", "coverage_max", "coverage_min",
 )
+#: Words that say what kind of question it is, not what it is about: light whatever the corpus.
+LIGHT_TERMS = frozenset(
+    "怎么 怎么办 什么 为什么 如何 多少 能否 哪里 什么时候 办理 需要 问题 一下 现在 还 吗 呢 "
+    "请 帮 帮忙 我 你们 银行 知道 告诉 有 没 是不是 不 了 好 时候 今天 昨天 已经 一直 总是".split())
 #: +1: more means more alike; -1: more means less alike. The shipped model keeps these signs.
 SIGNS = {name: -1 for name in (
     "unmatched_max_idf", "unmatched_idf_big", "unmatched_idf_small", "length_diff",
@@ -50,6 +54,8 @@ class IdfTable:
         return cls(dict(df), n)
 
     def weight(self, term: str) -> float:
+        if term in LIGHT_TERMS:
+            return 0.1
         df = self.df.get(term, 0)
         if not df or self.n_docs == 0:
             return 1.0
@@ -98,10 +104,13 @@ def _word_features(a: Analyzed, b: Analyzed, idf: IdfTable) -> list[float]:
     only_a = sum(w[t] for t in sa - sb)
     only_b = sum(w[t] for t in sb - sa)
     unmatched = [w[t] for t in sa ^ sb]
+    mass_a, mass_b = sum(w[t] for t in sa) or 1.0, sum(w[t] for t in sb) or 1.0
+    shared_w = sum(w[t] for t in shared)
+    cover = (shared_w / mass_a, shared_w / mass_b)  # how much of each question the other has
     return [
         _jaccard(sa, sb), sum(w[t] for t in shared) / union_w, dot / (na * nb),
         max(unmatched, default=0.0), max(only_a, only_b), min(only_a, only_b),
-    ]
+    ], cover
 
 
 def _char_features(a: Analyzed, b: Analyzed) -> list[float]:
@@ -138,7 +147,8 @@ def _logic_features(a: Analyzed, b: Analyzed) -> list[float]:
 
 def pair_features(a: Analyzed, b: Analyzed, idf: IdfTable) -> list[float]:
     """The feature vector of one pair, in the order of :data:`FEATURES`."""
-    return _word_features(a, b, idf) + _char_features(a, b) + _logic_features(a, b)
+    words, cover = _word_features(a, b, idf)
+    return words + _char_features(a, b) + _logic_features(a, b) + [max(cover), min(cover)]
 
 
 def feature_matrix(pairs: Iterable[tuple[Analyzed, Analyzed]], idf: IdfTable) -> np.ndarray:

@@ -106,7 +106,7 @@ class Feedback:
             return confidence, 0
         c = min(max(confidence, 1e-4), 1 - 1e-4)
         logit = math.log(c / (1 - c)) + 0.25 * math.log((used + 1) / (rejected + 1))
-        logit += 1.5 * max(-3, min(3, net))
+        logit += 3.0 * max(-2, min(2, net))
         return 1 / (1 + math.exp(-logit)), net
 
 

@@ -153,6 +153,24 @@ def contrast_pairs(questions: list[str], rng: random.Random) -> list[tuple[str, 
     return pairs
 
 
+#: What customers wrap their question in ("你好，我想问一下……谢谢").
+CHATTER = (
+    ("你好，我想问一下，", ""), ("您好，", "，谢谢"), ("请问", "？"), ("", "，急！"),
+    ("我试了好几次了，", ""), ("早上在手机上弄的，", "，怎么回事"), ("麻烦问下", "，在线等"),
+    ("客服你好，", "，帮我看看"), ("", "，我该找谁"), ("昨天开始的，", ""),
+)
+
+
+def chatter_pairs(pairs: list[tuple[str, str, int]], rng: random.Random) -> list[tuple[str, str, int]]:
+    """The same pairs with one side wrapped in chatter: it changes nothing about the intent."""
+    out = []
+    for a, b, label in pairs:
+        if rng.random() < 0.35:
+            pre, post = rng.choice(CHATTER)
+            out.append((a, f"{pre}{b}{post}", label))
+    return out
+
+
 def seed_pairs(seed: int = 7, contrasts: bool = False) -> list[tuple[str, str, int]]:
     """Labelled pairs from the seed groups: paraphrases (1); same-topic other intents and
     one-word contrasts (0)."""
@@ -161,6 +179,7 @@ def seed_pairs(seed: int = 7, contrasts: bool = False) -> list[tuple[str, str, i
     pairs = [(a, b, 1) for _, qs in groups for a, b in combinations(qs, 2)]
     if contrasts:
         pairs += contrast_pairs([q for _, qs in groups for q in qs], rng)
+    pairs += chatter_pairs(pairs, rng)
     for (t1, g1), (t2, g2) in combinations(groups, 2):
         if t1 == t2:
             pairs += [(rng.choice(g1), rng.choice(g2), 0) for _ in range(2)]

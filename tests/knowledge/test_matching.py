@@ -1,0 +1,80 @@
+"""The matcher on its own (no database): how customers really type their questions."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.knowledge.conftest import FAQ
+from xinsheng.knowledge.matching.index import ArticleDoc, KnowledgeIndex
+from xinsheng.knowledge.matching.scorer import PairScorer
+
+NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def index() -> KnowledgeIndex:
+    idx = KnowledgeIndex()
+    for i, a in enumerate(FAQ, start=1):
+        idx.upsert(ArticleDoc(id=i, **{k: v for k, v in a.items()}))
+    return idx
+
+
+def top(index: KnowledgeIndex, query: str, **kw) -> str | None:
+    kw.setdefault("now", NOW)
+    found = index.search(query, **kw)
+    return found[0].article.ref if found else None
+
+
+@pytest.mark.parametrize("query, ref", [
+    ("我的钱转不出去了", "KB-TRANSFER-FAIL"),  # colloquial paraphrase (synonym list)
+    ("轉賬失敗了怎麼辦", "KB-TRANSFER-FAIL"),  # traditional characters
+    ("转帐一直不成功", "KB-TRANSFER-FAIL"),  # 帐 for 账, negated success
+    ("取款机把我的卡吞了", "KB-CARD-SWALLOWED"),  # word order and synonym
+    ("信用咔怎么提额度", "KB-CC-LIMIT"),  # typo 咔
+    ("网银怎么开通", "KB-ONLINE-BANKING"),  # 网银 = 网上银行
+    ("每年购汇额度是多少？５万美元够吗", "KB-FX-QUOTA"),  # full-width digits and punctuation
+])
+def test_real_customer_wording_finds_the_right_article(index, query, ref):
+    assert top(index, query) == ref
+
+
+def test_negation_separates_success_from_failure(index):
+    assert top(index, "转账不成功") == "KB-TRANSFER-FAIL"
+    assert top(index, "转账成功了但对方没收到") == "KB-TRANSFER-NOT-ARRIVED"
+    scorer = PairScorer()
+    assert scorer.score("转账成功", "转账不成功") < 0.2
+    assert scorer.score("转账失败", "钱转不出去") > 0.8
+
+
+def test_each_match_says_why(index):
+    best = index.search("我的钱转不出去了", now=NOW)[0]
+    assert "转账失败" in best.why["terms"]
+    assert "钱转不出去→转账失败" in best.why["synonyms"]
+
+
+def test_unrelated_question_is_not_confident(index):
+    found = index.search("今天天气怎么样", now=NOW)
+    assert not found or found[0].confidence < 0.5
+
+
+def test_validity_window_and_channels_are_respected():
+    idx = KnowledgeIndex()
+    idx.upsert(ArticleDoc(id=1, ref="OLD", title="旧版年费政策", question="信用卡年费怎么收",
+                          valid_to=NOW - timedelta(days=1)))
+    idx.upsert(ArticleDoc(id=2, ref="NEXT", title="明年的年费政策", question="信用卡年费怎么收",
+                          valid_from=NOW + timedelta(days=30)))
+    idx.upsert(ArticleDoc(id=3, ref="APP", title="手机银行年费", question="信用卡年费怎么收", channels=["app"]))
+    assert top(idx, "信用卡年费怎么收", channel="phone") is None
+    assert top(idx, "信用卡年费怎么收", channel="app") == "APP"
+    assert top(idx, "信用卡年费怎么收", channel="app", now=NOW + timedelta(days=31)) in {"APP", "NEXT"}
+
+
+def test_feedback_moves_an_article_up_for_that_question(index):
+    query = "转账的钱去哪了"
+    before = [m.article.id for m in index.search(query, now=NOW)]
+    assert len(before) >= 2
+    target = before[1]
+    index.feedback.add(index.analyzer.analyze(query).canon, target, used=True)
+    after = index.search(query, now=NOW)
+    assert after[0].article.id == target and after[0].why["feedback"] == 1

@@ -5,7 +5,8 @@ import io
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
+from starlette.datastructures import UploadFile
 from fastapi.responses import Response
 
 from xinsheng.deps import SessionDep, require

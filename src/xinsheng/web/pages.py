@@ -16,12 +16,14 @@ from xinsheng.customers.service import count_customers, recently_contacted, sear
 from xinsheng.deps import Audit, CurrentUser, SessionDep, require
 from xinsheng.interactions.models import Interaction
 from xinsheng.interactions.service import daily_channel_volume, latest_contact_at, total_interactions
+from xinsheng.knowledge.pages import router as knowledge_pages
 from xinsheng.web.charts import volume_figure
 from xinsheng.web.i18n import Translator, pick_lang
 from xinsheng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(customer_pages)
+router.include_router(knowledge_pages)
 router.include_router(identity_pages)
 router.include_router(admin_pages)
 router.include_router(audit_pages)

@@ -1,0 +1,109 @@
+"""``xinsheng kb``: the eval commands' JSON (CONTRACT.md), exit 2 on unusable files,
+and import / export round trips (CLI and API)."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+from sqlalchemy import text
+
+from tests.knowledge.conftest import FAQ, ask, publish
+
+PAIRS = [("钱转不出去", "转账失败怎么办", 1), ("转账成功了吗", "转账不成功怎么办", 0),
+         ("卡被ATM吞了", "吞卡了怎么办", 1), ("信用卡怎么提额", "信用卡怎么还款", 0),
+         ("網銀怎麼開通", "怎么开通网上银行", 1), ("每年购汇额度", "今天美元汇率多少", 0)]
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xinsheng", "kb", *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def write_csv(path, header, rows):
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_eval_pairs_json_and_threshold_from_tune(tmp_path):
+    data = write_csv(tmp_path / "pairs.csv", ["q1", "q2", "y"], PAIRS)
+    args = ["eval-pairs", "--data", str(data), "--q1-col", "q1", "--q2-col", "q2", "--label-col", "y", "--json"]
+    plain = run(*args)
+    assert plain.returncode == 0, plain.stderr
+    report = json.loads(plain.stdout)
+    assert set(report) == {"n", "accuracy", "f1", "threshold", "auc"}
+    assert report["n"] == 6 and report["threshold"] == 0.5 and report["auc"] > 0.8
+    tuned = json.loads(run(*args, "--tune", str(data)).stdout)
+    assert tuned["accuracy"] == 1.0 and tuned["threshold"] != 0.5
+
+
+def test_eval_retrieval_json(tmp_path):
+    kb = tmp_path / "kb.ndjson"
+    kb.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in FAQ), encoding="utf-8")
+    queries = write_csv(tmp_path / "q.csv", ["query", "ref"], [
+        ("我的钱转不出去了", "KB-TRANSFER-FAIL"), ("取款机吞了我的卡", "KB-CARD-SWALLOWED"),
+        ("一年能换多少外汇", "KB-FX-QUOTA"), ("转账成功了但对方没收到", "KB-TRANSFER-NOT-ARRIVED")])
+    res = run("eval-retrieval", "--kb", str(kb), "--queries", str(queries), "--json")
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert set(report) == {"n", "top1", "top5", "mrr"} and report["n"] == 4
+    assert report["top1"] >= 0.75 and report["top5"] == 1.0 and report["mrr"] >= report["top1"]
+
+
+def test_unusable_files_exit_2_with_one_line(tmp_path):
+    missing = run("eval-pairs", "--data", str(tmp_path / "nope.csv"), "--json")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    other = tmp_path / "pairs.xlsx"
+    other.write_bytes(b"PK")
+    unknown = run("eval-pairs", "--data", str(other), "--json")
+    assert unknown.returncode == 2 and "unknown format" in unknown.stderr
+    nocol = write_csv(tmp_path / "p.csv", ["a", "b"], [("x", "y")])
+    bad = run("eval-pairs", "--data", str(nocol), "--json")
+    assert bad.returncode == 2 and "no column 'sentence1'" in bad.stderr
+    assert run("eval-retrieval", "--kb", str(other), "--queries", str(nocol)).returncode == 2
+
+
+def test_cli_export_then_import_into_an_empty_database_round_trips(km, bot, engine, settings_env, tmp_path):
+    for a in FAQ[:3]:
+        publish(km, **a)
+    km.post("/api/v1/kb/articles", json={"ref": "KB-DRAFT", "title": "草稿", "question": "还没审核的问题"})
+    out = tmp_path / "kb.csv"
+    exported = subprocess.run([sys.executable, "-m", "xinsheng", "kb", "export", "--out", str(out)],
+                              env=settings_env, capture_output=True, text=True, timeout=300)
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {r["ref"]: r["status"] for r in rows} == {
+        "KB-TRANSFER-FAIL": "approved", "KB-TRANSFER-NOT-ARRIVED": "approved",
+        "KB-CARD-SWALLOWED": "approved", "KB-DRAFT": "draft"}
+    with engine.begin() as conn:  # a fresh knowledge base (the users and tokens stay)
+        for table in ("kb_feedback", "kb_article_versions", "kb_articles", "kb_state"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    assert ask(bot, "钱转不出去")["decision"] == "handoff"
+    res = run("import", str(out), "--json", env=settings_env)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout) == {"created": 4, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
+    reply = ask(bot, "钱转不出去")
+    assert reply["decision"] == "answer" and reply["answer"]["ref"] == "KB-TRANSFER-FAIL"
+    assert "**余额**" in reply["answer"]["body"]
+    again = json.loads(run("import", str(out), "--json", env=settings_env).stdout)
+    assert again["unchanged"] == 4
+
+
+def test_api_export_import_json_and_per_record_errors(km):
+    publish(km, **FAQ[3])
+    doc = km.get("/api/v1/kb/export", params={"format": "json"})
+    assert doc.headers["content-type"].startswith("application/json")
+    items = doc.json()
+    assert items[0]["paraphrases"] == ["信用卡额度怎么提高"] and items[0]["live_version"] == 1
+    items[0]["body"] = "新答案"
+    res = km.post("/api/v1/kb/import", json=items + [{"ref": "X", "title": "t", "question": "q", "channels": ["fax"]}])
+    report = res.json()
+    assert (report["updated"], report["rejected"]) == (1, 1)
+    assert report["errors"][0]["line"] == 2 and "fax" in report["errors"][0]["error"]
+    found = km.get("/api/v1/kb/search", params={"q": "信用卡额度怎么提高"}).json()["items"][0]
+    assert (found["body"], found["version"]) == ("新答案", 2)

@@ -75,7 +75,7 @@ def worker(n_questions: int, n_queries: int, seed: int) -> dict:
     from datetime import datetime, timezone
 
     from xinsheng.knowledge.matching.index import ArticleDoc, KnowledgeIndex
-    from xinsheng.knowledge.matching.scorer import default_model
+    from xinsheng.knowledge.matching.seed import default_model
 
     default_model()  # trained once per process (~0.1 s); not part of the build
     arts = synth_articles(n_questions)

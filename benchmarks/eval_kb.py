@@ -7,7 +7,8 @@
   the tune half (``kb train-pairs``, i.e. what a bank does with its own labelled pairs).
 * LCQMC as retrieval (derived here, same test half): every first question of a pair is an
   article; the second question of each positive pair is a query whose answer is its
-  partner (4,401 articles; negatives' partners are distractors).
+  partner (one article per distinct first question; the first questions of negative pairs
+  are distractors).
 * Banking77 (PolyAI, real online-banking queries, English, CC BY 4.0): each of the 77
   intents is an article whose questions are its first 10 training queries; 2,000 other
   queries (sampled, seed 7) must find their intent — retrieval as intent classification.
@@ -70,9 +71,11 @@ def lcqmc(data: Path, tmp: Path) -> list[list]:
     kb("train-pairs", "--data", str(tune), "--out", str(tmp / "model"), *pair_args)
     r = kb("eval-pairs", "--data", str(test), "--model", str(tmp / "model"), *pair_args)
     out.append(["LCQMC dev, test half", "pairs", "scorer trained on tune half (kb train-pairs)", r["n"], r["accuracy"], r["f1"], r["auc"], r["threshold"]])
-    test_rows = rows[half:]
-    articles = [{"ref": f"L{i}", "title": r["sentence1"], "question": r["sentence1"]} for i, r in enumerate(test_rows)]
-    queries = [(r["sentence2"], f"L{i}") for i, r in enumerate(test_rows) if r["label"] == "1"]
+    refs: dict[str, str] = {}  # one article per distinct first question
+    for r in rows[half:]:
+        refs.setdefault(r["sentence1"], f"L{len(refs)}")
+    articles = [{"ref": ref, "title": q, "question": q} for q, ref in refs.items()]
+    queries = [(r["sentence2"], refs[r["sentence1"]]) for r in rows[half:] if r["label"] == "1"]
     kbf = write_ndjson(tmp / "lcqmc_kb.ndjson", articles)
     qf = write_csv(tmp / "lcqmc_q.csv", ["query", "ref"], queries)
     r = kb("eval-retrieval", "--kb", str(kbf), "--queries", str(qf))

@@ -107,3 +107,16 @@ def test_api_export_import_json_and_per_record_errors(km):
     assert report["errors"][0]["line"] == 2 and "fax" in report["errors"][0]["error"]
     found = km.get("/api/v1/kb/search", params={"q": "信用卡额度怎么提高"}).json()["items"][0]
     assert (found["body"], found["version"]) == ("新答案", 2)
+
+
+def test_train_pairs_writes_a_json_model_that_eval_pairs_uses(tmp_path):
+    data = write_csv(tmp_path / "pairs.csv", ["q1", "q2", "y"], PAIRS * 3)
+    cols = ["--q1-col", "q1", "--q2-col", "q2", "--label-col", "y"]
+    res = run("train-pairs", "--data", str(data), "--out", str(tmp_path / "m"), *cols, "--json")
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["n"] == 18 and report["out"].endswith("pair_model.json")
+    model = json.loads((tmp_path / "m" / "pair_model.json").read_text(encoding="utf-8"))
+    assert model["degree"] == 2 and model["lexical"]
+    scored = json.loads(run("eval-pairs", "--data", str(data), "--model", str(tmp_path / "m"), *cols, "--json").stdout)
+    assert scored["accuracy"] == 1.0 and scored["threshold"] == round(report["threshold"], 4)

@@ -19,11 +19,10 @@ import numpy as np
 
 from xinsheng.errors import InputFileError
 from xinsheng.knowledge.matching.analyzer import get_analyzer
-from xinsheng.knowledge.matching.features import IdfTable, feature_matrix
+from xinsheng.knowledge.matching.features import IdfTable, feature_matrix, pair_tokens
 from xinsheng.knowledge.matching.index import ArticleDoc, KnowledgeIndex
-from xinsheng.knowledge.matching.scorer import (
-    DEFAULT_THRESHOLD, PairModel, default_model, fit_model, predict_with_rules,
-)
+from xinsheng.knowledge.matching.scorer import PairModel, fit_model, predict_with_rules
+from xinsheng.knowledge.matching.seed import default_model
 
 PAIR_FORMATS = {".csv": ",", ".tsv": "\t", ".ndjson": None, ".jsonl": None}
 
@@ -81,12 +80,22 @@ def read_pairs(path: Path, q1: str, q2: str, label: str) -> Pairs:
     return out
 
 
-def pair_features(*sets: Pairs) -> list[np.ndarray]:
-    """Feature rows of each pair set, with idf from all their questions together."""
+@dataclass
+class Featurised:
+    x: np.ndarray
+    tokens: list[list[str]]
+
+
+def pair_features(*sets: Pairs) -> list[Featurised]:
+    """Feature rows and tokens of each pair set, with idf from all their questions together."""
     analyzer = get_analyzer()
     analyzed = [[(analyzer.analyze(a), analyzer.analyze(b)) for a, b in zip(p.q1, p.q2)] for p in sets]
     idf = IdfTable.from_texts({x.text: x for pairs in analyzed for pair in pairs for x in pair}.values())
-    return [feature_matrix(pairs, idf) for pairs in analyzed]
+    return [Featurised(feature_matrix(pairs, idf), [pair_tokens(a, b) for a, b in pairs]) for pairs in analyzed]
+
+
+def _scores(model: PairModel, f: Featurised) -> np.ndarray:
+    return predict_with_rules(model, f.x, f.tokens)
 
 
 def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -119,13 +128,12 @@ def eval_pairs(data: Pairs, tune: Pairs | None = None, model: PairModel | None =
     """``{"n", "accuracy", "f1", "threshold", "auc"}`` of the matcher on ``data``."""
     model = model or default_model()
     if tune is None:
-        (x,) = pair_features(data)
-        threshold = model.threshold if model.trained_on else DEFAULT_THRESHOLD
+        (f,) = pair_features(data)
+        threshold = model.threshold  # 0.5 (DEFAULT_THRESHOLD) for the shipped model
     else:
-        x, xt = pair_features(data, tune)
-        threshold = best_threshold(predict_with_rules(model, xt), tune.labels)
-    scores = predict_with_rules(model, x)
-    return scores_report(scores, data.labels, threshold)
+        f, ft = pair_features(data, tune)
+        threshold = best_threshold(_scores(model, ft), tune.labels)
+    return scores_report(_scores(model, f), data.labels, threshold)
 
 
 def train_pairs(data: Pairs, tune: Pairs | None = None, degree: int = 2, source: str = "") -> PairModel:
@@ -133,8 +141,8 @@ def train_pairs(data: Pairs, tune: Pairs | None = None, degree: int = 2, source:
     if len(set(data.labels.tolist())) < 2:
         raise InputFileError("training pairs need both labels, 0 and 1")
     sets = pair_features(data, tune) if tune is not None else pair_features(data)
-    model = fit_model(sets[0], data.labels, degree=degree, c=0.5, trained_on=source)
-    model.threshold = best_threshold(predict_with_rules(model, sets[-1]), (tune or data).labels)
+    model = fit_model(sets[0].x, data.labels, degree=degree, c=0.3, tokens=sets[0].tokens, trained_on=source)
+    model.threshold = best_threshold(_scores(model, sets[-1]), (tune or data).labels)
     return model
 
 

@@ -156,6 +156,14 @@ def feature_matrix(pairs: Iterable[tuple[Analyzed, Analyzed]], idf: IdfTable) ->
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
+def pair_tokens(a: Analyzed, b: Analyzed) -> list[str]:
+    """Words the two questions differ in (``d:``) or share (``s:``), and characters they
+    differ in (``c:``): the inputs of a trained model's lexical part."""
+    sa, sb = set(a.terms), set(b.terms)
+    ca, cb = set(a.chars), set(b.chars)
+    return ([f"d:{t}" for t in sa ^ sb] + [f"s:{t}" for t in sa & sb] + [f"c:{c}" for c in ca ^ cb])
+
+
 def explain_overlap(query: Analyzed, question: Analyzed) -> dict[str, list[str]]:
     """Why a question matched: shared words, and the synonyms that made them shared."""
     shared = [t for t in dict.fromkeys(query.terms) if t in set(question.terms)]

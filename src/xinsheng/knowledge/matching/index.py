@@ -22,7 +22,8 @@ import numpy as np
 from xinsheng.knowledge.matching.analyzer import Analyzed, Analyzer, get_analyzer
 from xinsheng.knowledge.matching.bm25 import BM25, Vocabulary
 from xinsheng.knowledge.matching.features import IdfTable, explain_overlap
-from xinsheng.knowledge.matching.scorer import PairModel, PairScorer, default_model
+from xinsheng.knowledge.matching.scorer import PairModel, PairScorer
+from xinsheng.knowledge.matching.seed import default_model
 
 CANDIDATES = 48
 _NEVER, _ALWAYS = -math.inf, math.inf

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
+from urllib.parse import unquote
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
@@ -44,7 +45,8 @@ CurrentUser = Annotated[Principal, Depends(Require("signed_in"))]
 class Auditor:
     """``audit("customer.read", target_type="customer", target_ref=ref)`` for this request.
 
-    Who, from where and (when the caller sends ``X-Access-Reason``) why are filled in.
+    Who, from where and (when the caller sends ``X-Access-Reason``, UTF-8 percent-encoded
+    for non-ASCII text) why are filled in.
     """
 
     def __init__(self, request: Request) -> None:
@@ -57,7 +59,7 @@ class Auditor:
             self.request.app.state.engine, actor=p.actor if p else "anonymous",
             actor_role=p.role if p else None, action=action, target_type=target_type,
             target_ref=target_ref, ip=client_ip(self.request), detail=detail,
-            reason=reason or self.request.headers.get("x-access-reason") or None,
+            reason=reason or unquote(self.request.headers.get("x-access-reason", "")) or None,
         )
 
 

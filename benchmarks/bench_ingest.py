@@ -29,7 +29,7 @@ from sqlalchemy import text  # noqa: E402
 from xinsheng.db import Base, create_db_engine, session_scope  # noqa: E402
 from xinsheng.ingest.files import ingest_file  # noqa: E402
 from xinsheng.ingest.schemas import InteractionIn  # noqa: E402
-from xinsheng.ingest.service import interaction_row  # noqa: E402
+from xinsheng.ingest.prepare import interaction_row  # noqa: E402
 from xinsheng.interactions.models import Interaction  # noqa: E402
 from xinsheng.migrate import upgrade  # noqa: E402
 
@@ -57,13 +57,17 @@ def make_records(n: int, seed: int = 7) -> list[dict]:
 
 
 def reset(engine) -> None:
-    names = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    """A fresh, empty schema for every run, as a new deployment has."""
+    engine.dispose()
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
         else:
-            for name in names:
-                conn.execute(text(f"DELETE FROM {name}"))
+            for name in [t.name for t in reversed(Base.metadata.sorted_tables)] + ["alembic_version"]:
+                conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+    engine.dispose()
+    upgrade(engine)
 
 
 def batched(engine, path: Path, n: int) -> float:

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from xinsheng.audit.actions import append
 from xinsheng.clikit import byte_progress, console_err
+from xinsheng.identity.principal import cli_principal
 from xinsheng.ingest.files import ingest_file
 from xinsheng.ingest.readers import detect_format, open_input
 from xinsheng.ingest.service import KINDS
@@ -28,6 +30,9 @@ def ingest(
     engine = ready_engine()
     with byte_progress(f"ingest {path.name}", path.stat().st_size) as advance:
         report = ingest_file(path, kind, engine, rejects=rejects, on_progress=advance)
+    append(engine, actor=cli_principal().actor, actor_role="admin", action=f"ingest.{kind}", ip="cli",
+           target_type="file", target_ref=str(path.resolve()),
+           detail={"accepted": report.accepted, "duplicates": report.duplicates, "rejected": report.rejected})
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return

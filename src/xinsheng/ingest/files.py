@@ -7,8 +7,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from xinsheng.ingest.readers import SourceRecord, detect_format, open_input, read_csv, read_ndjson
+from xinsheng.config import get_settings
+
+from xinsheng.ingest.prepare import Reject
+from xinsheng.ingest.readers import detect_format, open_input, read_csv, read_ndjson
 from xinsheng.ingest.service import IngestReport, ingest_records
+
+
+#: files at least this large are prepared by worker processes
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 
 
 class _RejectsFile:
@@ -18,7 +25,7 @@ class _RejectsFile:
         self.path, self.header, self.stack = path, header, stack
         self.handle = None
 
-    def __call__(self, record: SourceRecord, _reason: str) -> None:
+    def __call__(self, record: Reject) -> None:
         if self.handle is None:
             self.handle = self.stack.enter_context(self.path.open("wb"))
             self.handle.write(self.header)
@@ -46,5 +53,6 @@ def ingest_file(
             header, records = read_csv(stream)
         sink = _RejectsFile(rejects, header, stack) if rejects else None
         progress = (lambda _rec: on_progress(stream.tell())) if on_progress else None
+        workers = get_settings().ingest_workers if path.stat().st_size >= PARALLEL_FROM_BYTES else 1
         return ingest_records(records, kind, engine, on_reject=sink, on_progress=progress,
-                              batch_size=batch_size)
+                              batch_size=batch_size, workers=workers)

@@ -50,24 +50,10 @@ def open_input(path: Path):
 
 
 def read_ndjson(stream) -> Iterator[SourceRecord]:
-    """One JSON object per line; blank lines are skipped."""
+    """One JSON object per line, blank lines skipped; decoding happens when the batch is prepared."""
     for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield SourceRecord(number, raw, error=f"not valid UTF-8 at byte {exc.start} (wrong encoding?)")
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield SourceRecord(number, raw, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        if not isinstance(data, dict):
-            yield SourceRecord(number, raw, error=f"expected a JSON object, got {type(data).__name__}")
-            continue
-        yield SourceRecord(number, raw, data=data)
+        if raw.strip():
+            yield SourceRecord(number, raw)
 
 
 class _LineTap:
@@ -123,7 +109,8 @@ def _csv_rows(reader, tap: _LineTap, header: list[str]) -> Iterator[SourceRecord
         elif len(row) != len(header):
             yield SourceRecord(line, raw, error=f"has {len(row)} columns, the header has {len(header)}")
         else:
-            yield SourceRecord(line, raw, data=dict(zip(header, row)))
+            # an empty cell means "absent", as a missing key does in NDJSON
+            yield SourceRecord(line, raw, data={h: cell for h, cell in zip(header, row) if cell.strip()})
 
 
 def _has_surrogates(text: str) -> bool:

@@ -1,33 +1,40 @@
 """Bulk ingest of customers and interactions: one code path for files and the API.
 
-Records are validated one by one (a bad record is reported with its line and a
-reason, and never stops the good ones), then written in batches, each batch in its
-own transaction: an interruption loses at most the batch in flight, never half a
-record, and a re-run skips what is stored already (idempotent on
-``(source, external_id)`` for interactions, upsert on ``customer_ref`` for customers).
+Records are prepared in batches (decoded, validated, masked and, when configured,
+analysed — ``prepare.py``); a bad record is reported with its line and a reason and
+never stops the good ones. Each batch is written in its own transaction: an
+interruption loses at most the batch in flight, never half a record, and a re-run
+skips what is stored already (idempotent on ``(source, external_id)`` for
+interactions, upsert on ``customer_ref`` for customers).
+
+Large files are prepared by worker processes (one per core) while the parent writes
+the previous batch from a writer thread; batches are written in input order.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import islice
 
-from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from xinsheng.config import get_settings
 from xinsheng.customers.actions import bulk_upsert_customers, resolve_customer_ids
 from xinsheng.db import session_scope, utcnow
+from xinsheng.ingest.prepare import Reject, prepare_batch
 from xinsheng.ingest.readers import SourceRecord
-from xinsheng.ingest.schemas import CustomerIn, InteractionIn, describe_validation_error
 from xinsheng.interactions.actions import bulk_insert_interactions
-from xinsheng.voc.masking import mask_pii
+from xinsheng.interactions.analysis import analysis_row, store_analysis_rows
 
 log = logging.getLogger(__name__)
 
 KINDS = ("customers", "interactions")
-RejectSink = Callable[[SourceRecord, str], None]
+RejectSink = Callable[[Reject], None]
 
 
 @dataclass
@@ -36,102 +43,59 @@ class IngestReport:
     duplicates: int = 0
     rejected: int = 0
     errors: list[dict] = field(default_factory=list)
-    new_interaction_ids: list[int] = field(default_factory=list, repr=False)
 
-    def reject(self, record: SourceRecord, reason: str, external_id: str | None) -> None:
+    def reject(self, rej: Reject) -> None:
         self.rejected += 1
-        self.errors.append({"line": record.line, "external_id": external_id, "error": reason})
+        self.errors.append({"line": rej.line, "external_id": rej.key, "error": rej.reason})
 
     def to_dict(self) -> dict:
         return {"accepted": self.accepted, "duplicates": self.duplicates,
                 "rejected": self.rejected, "errors": self.errors}
 
 
-def interaction_row(rec: InteractionIn) -> dict:
-    """The stored form of a validated interaction: text masked, PII spans kept."""
-    text, pii = rec.text, []
-    if text:
-        masked = mask_pii(text)
-        text = masked.text
-        pii = [{"type": s.type, "start": s.start, "end": s.end} for s in masked.spans]
-    return {
-        "source": rec.source, "external_id": rec.external_id, "channel": rec.channel,
-        "started_at": rec.started_at, "ended_at": rec.ended_at, "direction": rec.direction,
-        "event": rec.event, "agent_ref": rec.agent_ref, "text": text, "outcome": rec.outcome,
-        "attributes": rec.attributes, "pii": pii, "_customer_ref": rec.customer_ref,
-    }
+def write_batch(engine: Engine, kind: str, rows: list[dict]) -> tuple[int, int]:
+    """Store one prepared batch in one transaction; returns (accepted, duplicates)."""
+    with session_scope(engine) as session:
+        if kind == "customers":
+            return bulk_upsert_customers(session, rows), 0
+        refs = {row["_customer_ref"] for row in rows if row["_customer_ref"]}
+        ids = resolve_customer_ids(session, refs) if refs else {}
+        now = utcnow()
+        analyses = {}
+        for row in rows:
+            ref = row.pop("_customer_ref")
+            row["customer_id"] = ids.get(ref) if ref else None
+            row["ingested_at"] = now
+            if "_analysis" in row:
+                analyses[(row["source"], row["external_id"])] = row.pop("_analysis")
+        new = bulk_insert_interactions(session, rows)
+        store_analysis_rows(session, [
+            analysis_row(i, *analyses[(src, ext)]) for i, src, ext in new if (src, ext) in analyses
+        ])
+    return len(new), len(rows) - len(new)
 
 
-class _Batcher:
-    """Validates records into batches and writes each batch in one transaction.
+def _chunks(records: Iterable[SourceRecord], size: int, on_progress) -> Iterator[list[SourceRecord]]:
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        if on_progress is not None:
+            on_progress(chunk[-1])
+        yield chunk
 
-    One batch is written by a background thread while the next is validated (the
-    database wait releases the GIL); at most one batch is ever in flight, so the
-    order of batches is kept and an interruption leaves only whole batches.
-    """
 
-    def __init__(self, kind: str, engine: Engine, report: IngestReport, on_reject, batch_size) -> None:
-        self.kind, self.engine, self.report = kind, engine, report
-        self.on_reject = on_reject
-        self.batch_size = batch_size
-        self.model = CustomerIn if kind == "customers" else InteractionIn
-        self.pending: list[dict] = []
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinsheng-ingest")
-        self.in_flight: Future | None = None
-
-    def add(self, record: SourceRecord) -> None:
-        data = record.data
-        if record.error is not None or data is None:
-            return self._reject(record, record.error or "empty record")
-        try:
-            valid = self.model.model_validate(data)
-        except ValidationError as exc:
-            return self._reject(record, describe_validation_error(exc))
-        if self.kind == "customers":
-            self.pending.append(valid.model_dump(exclude_unset=True) | {"customer_ref": valid.customer_ref})
-        else:
-            self.pending.append(interaction_row(valid))
-        if len(self.pending) >= self.batch_size:
-            self.flush()
-
-    def _reject(self, record: SourceRecord, reason: str) -> None:
-        data = record.data if isinstance(record.data, dict) else {}
-        ext = data.get("external_id") if self.kind == "interactions" else data.get("customer_ref")
-        self.report.reject(record, reason, str(ext) if ext not in (None, "") else None)
-        if self.on_reject is not None:
-            self.on_reject(record, reason)
-
-    def flush(self, *, wait: bool = False) -> None:
-        """Hand the pending batch to the writer (after the previous one is stored)."""
-        batch, self.pending = self.pending, []
-        self.drain()
-        if batch:
-            self.in_flight = self.writer.submit(self._write, batch)
-        if wait:
-            self.drain()
-            self.writer.shutdown()
-
-    def drain(self) -> None:
-        if self.in_flight is not None:
-            future, self.in_flight = self.in_flight, None
-            future.result()
-
-    def _write(self, batch: list[dict]) -> None:
-        with session_scope(self.engine) as session:
-            if self.kind == "customers":
-                self.report.accepted += bulk_upsert_customers(session, batch)
-                return
-            refs = {row["_customer_ref"] for row in batch if row["_customer_ref"]}
-            ids = resolve_customer_ids(session, refs) if refs else {}
-            now = utcnow()
-            for row in batch:
-                ref = row.pop("_customer_ref")
-                row["customer_id"] = ids.get(ref) if ref else None
-                row["ingested_at"] = now
-            new_ids = bulk_insert_interactions(session, batch)
-        self.report.accepted += len(new_ids)
-        self.report.duplicates += len(batch) - len(new_ids)
-        self.report.new_interaction_ids.extend(new_ids)
+def _prepared(chunks: Iterator[list], kind: str, analyze: bool, pool: Executor | None, depth: int):
+    """Prepared batches in input order; with a pool, ``depth`` batches are prepared ahead."""
+    if pool is None:
+        for chunk in chunks:
+            yield prepare_batch(kind, chunk, analyze)
+        return
+    ahead: deque[Future] = deque()
+    for chunk in chunks:
+        ahead.append(pool.submit(prepare_batch, kind, chunk, analyze))
+        if len(ahead) >= depth:
+            yield ahead.popleft().result()
+    while ahead:
+        yield ahead.popleft().result()
 
 
 def ingest_records(
@@ -142,20 +106,47 @@ def ingest_records(
     on_reject: RejectSink | None = None,
     on_progress: Callable[[SourceRecord], None] | None = None,
     batch_size: int | None = None,
+    workers: int = 1,
 ) -> IngestReport:
-    """Validate and store ``records`` of ``kind``; returns what happened to each."""
+    """Prepare and store ``records`` of ``kind``; returns what happened to each.
+
+    ``workers`` > 1 prepares batches in that many worker processes.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    settings = get_settings()
+    analyze = kind == "interactions" and settings.analyze_on_ingest
     report = IngestReport()
-    batcher = _Batcher(kind, engine, report, on_reject, batch_size or get_settings().ingest_batch_size)
-    try:
-        for record in records:
-            batcher.add(record)
-            if on_progress is not None:
-                on_progress(record)
-        batcher.flush(wait=True)
-    finally:
-        batcher.writer.shutdown(wait=True)
-    log.info("ingested %s: %d accepted, %d duplicates, %d rejected",
-             kind, report.accepted, report.duplicates, report.rejected)
+    with ExitStack() as stack:
+        writer = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="xinsheng-ingest"))
+        pool = None
+        if workers > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=_worker_context()))
+        chunks = _chunks(records, batch_size or settings.ingest_batch_size, on_progress)
+        in_flight: Future | None = None
+        for rows, rejects in _prepared(chunks, kind, analyze, pool, depth=workers + 1):
+            for rej in rejects:
+                report.reject(rej)
+                if on_reject is not None:
+                    on_reject(rej)
+            if in_flight is not None:
+                _count(report, in_flight.result())
+            in_flight = writer.submit(write_batch, engine, kind, rows) if rows else None
+        if in_flight is not None:
+            _count(report, in_flight.result())
+    log.debug("ingested %s: %d accepted, %d duplicates, %d rejected",
+              kind, report.accepted, report.duplicates, report.rejected)
     return report
+
+
+def _worker_context():
+    """Workers start from a clean interpreter (never forked from a process holding
+    database connections), through a fork server that has the preparation code loaded."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["xinsheng.ingest.prepare"])
+    return ctx
+
+
+def _count(report: IngestReport, result: tuple[int, int]) -> None:
+    report.accepted += result[0]
+    report.duplicates += result[1]

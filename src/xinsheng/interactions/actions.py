@@ -7,6 +7,7 @@ PostgreSQL takes a batch by ``COPY`` into a temporary table and one
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 
 from sqlalchemy.orm import Session
 
@@ -17,12 +18,15 @@ COLUMNS = (
     "source", "external_id", "customer_id", "channel", "started_at", "ended_at", "direction",
     "event", "agent_ref", "text", "outcome", "attributes", "pii", "ingested_at",
 )
-_JSON_COLUMNS = {"attributes", "pii"}
+#: the COPY column order: plain columns, then attributes, pii, ingested_at
+_plain = itemgetter(*COLUMNS[:11])
 _STAGE = "_xinsheng_stage_interactions"
 
 
-def bulk_insert_interactions(session: Session, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` (column dicts); ones already stored are skipped. Returns new ids.
+def bulk_insert_interactions(session: Session, rows: list[dict]) -> list[tuple[int, str, str]]:
+    """Insert ``rows`` (column dicts); ones already stored are skipped.
+
+    Returns ``(id, source, external_id)`` of each new interaction.
 
     The caller's transaction makes the batch all-or-nothing.
     """
@@ -33,9 +37,9 @@ def bulk_insert_interactions(session: Session, rows: list[dict]) -> list[int]:
     stmt = (
         dialect_insert(session, Interaction.__table__)
         .on_conflict_do_nothing(index_elements=["source", "external_id"])
-        .returning(Interaction.__table__.c.id)
+        .returning(*(Interaction.__table__.c[name] for name in ("id", "source", "external_id")))
     )
-    return [row[0] for row in session.connection().execute(stmt, rows).all()]
+    return [tuple(row) for row in session.connection().execute(stmt, rows).all()]
 
 
 def _json(value) -> str:
@@ -44,7 +48,7 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _copy_insert(session: Session, rows: list[dict]) -> list[int]:
+def _copy_insert(session: Session, rows: list[dict]) -> list[tuple[int, str, str]]:
     cols = ", ".join(COLUMNS)
     dbapi = session.connection().connection.driver_connection
     with dbapi.cursor() as cur:
@@ -53,12 +57,13 @@ def _copy_insert(session: Session, rows: list[dict]) -> list[int]:
             f"SELECT {cols} FROM interactions WITH NO DATA"
         )
         with cur.copy(f"COPY {_STAGE} ({cols}) FROM STDIN") as copy:
+            write = copy.write_row
             for row in rows:
-                copy.write_row([_json(row[c]) if c in _JSON_COLUMNS else row[c] for c in COLUMNS])
+                write((*_plain(row), _json(row["attributes"]), _json(row["pii"]), row["ingested_at"]))
         cur.execute(
             f"INSERT INTO interactions ({cols}) SELECT {cols} FROM {_STAGE} "
-            f"ON CONFLICT (source, external_id) DO NOTHING RETURNING id"
+            f"ON CONFLICT (source, external_id) DO NOTHING RETURNING id, source, external_id"
         )
-        ids = [r[0] for r in cur.fetchall()]
+        ids = [tuple(r) for r in cur.fetchall()]
         cur.execute(f"TRUNCATE {_STAGE}")
     return ids

@@ -1,0 +1,97 @@
+"""Turning source records into rows ready to store: decode, validate, mask, analyse.
+
+Pure functions over a batch (no database), so a batch can be prepared in a worker
+process while the parent writes the previous one.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from xinsheng.ingest.readers import SourceRecord
+from xinsheng.ingest.schemas import CustomerIn, InteractionIn, describe_validation_error
+from xinsheng.voc.masking import mask_pii
+
+
+@dataclass(slots=True)
+class Reject:
+    line: int
+    raw: bytes
+    reason: str
+    key: str | None  # external_id or customer_ref, when the record had one
+
+
+def decode_ndjson(record: SourceRecord) -> None:
+    """Fill ``record.data`` (or ``record.error``) from its raw NDJSON line, in place."""
+    try:
+        line = record.raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        record.error = f"not valid UTF-8 at byte {exc.start} (wrong encoding?)"
+        return
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        record.error = f"invalid JSON: {exc.msg} at column {exc.colno}"
+        return
+    if isinstance(data, dict):
+        record.data = data
+    else:
+        record.error = f"expected a JSON object, got {type(data).__name__}"
+
+
+def interaction_row(rec: InteractionIn) -> dict:
+    """The stored form of a validated interaction: text masked, PII spans kept."""
+    text, pii = rec.text, []
+    if text:
+        masked = mask_pii(text)
+        text = masked.text
+        pii = [{"type": s.type, "start": s.start, "end": s.end} for s in masked.spans]
+    return {
+        "source": rec.source or "default", "external_id": rec.external_id, "channel": rec.channel,
+        "started_at": rec.started_at, "ended_at": rec.ended_at, "direction": rec.direction or "inbound",
+        "event": rec.event or None, "agent_ref": rec.agent_ref or None, "text": text or None,
+        "outcome": rec.outcome or None, "attributes": rec.attributes or {}, "pii": pii,
+        "_customer_ref": rec.customer_ref or None,
+    }
+
+
+def _key(kind: str, record: SourceRecord) -> str | None:
+    data = record.data if isinstance(record.data, dict) else {}
+    value = data.get("external_id" if kind == "interactions" else "customer_ref")
+    return str(value) if value not in (None, "") else None
+
+
+def prepare_batch(kind: str, records: list[SourceRecord], analyze: bool = False) -> tuple[list[dict], list[Reject]]:
+    """Rows to store and rejected records (with their reasons), in input order."""
+    rows, rejects = [], []
+    model = CustomerIn if kind == "customers" else InteractionIn
+    for record in records:
+        if record.data is None and record.error is None:
+            decode_ndjson(record)
+        if record.error is not None:
+            rejects.append(Reject(record.line, record.raw, record.error, _key(kind, record)))
+            continue
+        try:
+            valid = model.model_validate(record.data)
+        except ValidationError as exc:
+            rejects.append(Reject(record.line, record.raw, describe_validation_error(exc), _key(kind, record)))
+            continue
+        if kind == "customers":
+            rows.append(valid.model_dump(exclude_unset=True) | {"customer_ref": valid.customer_ref})
+        else:
+            rows.append(interaction_row(valid))
+    if analyze:
+        _attach_analysis(rows)
+    return rows, rejects
+
+
+def _attach_analysis(rows: list[dict]) -> None:
+    from xinsheng.interactions.analysis import analyze_texts
+
+    with_text = [row for row in rows if row["text"]]
+    if with_text:
+        results, version = analyze_texts([row["text"] for row in with_text])
+        for row, result in zip(with_text, results, strict=True):
+            row["_analysis"] = (result, version)

@@ -80,7 +80,10 @@ def _register() -> None:
     except ImportError as exc:  # the VOC engine is optional only while it is being built
         log.debug("voc commands unavailable: %s", exc)
     else:
-        app.add_typer(voc_app, name="voc", help="VOC text analytics (no database needed).")
+        from xinsheng.interactions.cli import reanalyze_command
+
+        voc_app.command("reanalyze")(reanalyze_command)
+        app.add_typer(voc_app, name="voc", help="VOC text analytics.")
 
     from xinsheng.knowledge.cli import app as kb_app
 

@@ -4,6 +4,7 @@ Every setting is documented in the README's configuration table; a test checks i
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -24,6 +25,13 @@ class Settings(BaseSettings):
     home: Path = Field(Path("var"), description="folder for models, exports and lake files")
     ingest_batch_size: int = Field(
         2000, ge=1, le=100_000, description="records written per transaction by bulk ingest"
+    )
+    ingest_workers: int = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1, le=64,
+        description="worker processes that prepare large ingest files (default: cores, at most 4)",
+    )
+    analyze_on_ingest: bool = Field(
+        True, description="analyse interaction texts (VOC) as they are ingested"
     )
     display_timezone: str = Field(
         "Asia/Shanghai", description="time zone in which pages show timestamps"

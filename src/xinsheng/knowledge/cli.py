@@ -90,15 +90,17 @@ def eval_retrieval_command(
     queries: Annotated[Path, typer.Option(help="queries: .csv, .tsv or .ndjson with the columns below")],
     query_col: Annotated[str, typer.Option(help="column of the customer's question")] = "query",
     ref_col: Annotated[str, typer.Option(help="column of the ref of the article that answers it")] = "ref",
+    model: Annotated[Path | None, typer.Option(help="a model from 'kb train-pairs' (default: the shipped one)")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Top-1 / top-5 accuracy and mean reciprocal rank (over the first 10) of retrieval."""
     from xinsheng.knowledge.evaluate import eval_retrieval, iter_queries, read_kb
 
+    pair_model = _load_model(model)
     docs = read_kb(kb)
     qs = list(iter_queries(queries, query_col, ref_col))
     with count_progress("queries", len(qs)) as advance:
-        report = eval_retrieval(docs, qs, progress=advance)
+        report = eval_retrieval(docs, qs, progress=advance, model=pair_model)
     _print(report, as_json, f"retrieval on {kb.name}")
 
 

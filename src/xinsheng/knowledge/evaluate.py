@@ -136,13 +136,30 @@ def eval_pairs(data: Pairs, tune: Pairs | None = None, model: PairModel | None =
     return scores_report(_scores(model, f), data.labels, threshold)
 
 
+def with_random_negatives(data: Pairs, share: float = 0.5, seed: int = 7) -> Pairs:
+    """The pairs plus questions paired at random (label 0). Labelled pair sets hold hard
+    negatives only (similar wording, other intent); a knowledge base is mostly unrelated
+    questions, and a model that never saw one may find two of them alike."""
+    rng = np.random.default_rng(seed)
+    n = len(data.q1)
+    k = int(n * share)
+    if n < 2 or k == 0:
+        return data
+    i, j = rng.integers(0, n, k), rng.integers(0, n, k)
+    keep = i != j
+    q1 = data.q1 + [data.q1[a] for a in i[keep]]
+    q2 = data.q2 + [data.q2[b] for b in j[keep]]
+    return Pairs(q1, q2, np.concatenate([data.labels, np.zeros(int(keep.sum()), dtype=int)]), data.skipped)
+
+
 def train_pairs(data: Pairs, tune: Pairs | None = None, degree: int = 2, source: str = "") -> PairModel:
     """A pair model fitted on a bank's labelled pairs; threshold from ``tune`` or ``data``."""
     if len(set(data.labels.tolist())) < 2:
         raise InputFileError("training pairs need both labels, 0 and 1")
-    sets = pair_features(data, tune) if tune is not None else pair_features(data)
-    model = fit_model(sets[0].x, data.labels, degree=degree, c=0.3, tokens=sets[0].tokens, trained_on=source)
-    model.threshold = best_threshold(_scores(model, sets[-1]), (tune or data).labels)
+    train = with_random_negatives(data)
+    fit, check = pair_features(train, tune or data)
+    model = fit_model(fit.x, train.labels, degree=degree, c=0.3, tokens=fit.tokens, trained_on=source)
+    model.threshold = best_threshold(_scores(model, check), (tune or data).labels)
     return model
 
 
@@ -162,9 +179,9 @@ def read_kb(path: Path) -> list[ArticleDoc]:
 
 
 def eval_retrieval(docs: list[ArticleDoc], queries: list[tuple[str, str]],
-                   progress: Callable[[int], None] | None = None) -> dict:
+                   progress: Callable[[int], None] | None = None, model: PairModel | None = None) -> dict:
     """``{"n", "top1", "top5", "mrr"}``: MRR over the first 10 articles (0 when not among them)."""
-    index = KnowledgeIndex()
+    index = KnowledgeIndex(model=model)
     for d in docs:
         index.upsert(d)
     ranks = []

@@ -1,8 +1,8 @@
 """The answer bot's policy (应答策略): answer, ask which one, or hand over to a person.
 
 * The customer asks for a person (转人工, 人工服务, 找客服 …) → hand-off.
-* The customer is angry (the VOC emotion analyzer when it is installed, else the
-  small lexicon below) → hand-off: a bot answer to an angry customer makes it worse.
+* The customer is angry (the VOC emotion analyzer when it is installed, and the small
+  lexicon below) → hand-off: a bot answer to an angry customer makes it worse.
 * The best article is confident and clearly ahead of the next → answer.
 * Several articles are about as likely, or the best is only plausible → clarify:
   "您是想问…?" with the candidates.
@@ -65,14 +65,20 @@ def _voc_analyzer():
 
 
 def anger(text: str) -> float:
-    """Anger intensity in [0, 1]: the VOC analyzer's when installed, else the lexicon's."""
+    """Anger intensity in [0, 1]: the VOC analyzer's when it is installed, raised to the
+    lexicon's when that is higher (an explicit threat such as 12378 or 曝光 always counts)."""
+    local = _lexicon_anger(text)
     analyzer = _voc_analyzer()
     if analyzer is None:
-        return _lexicon_anger(text)
-    result = analyzer.analyze(text)
+        return local
+    try:
+        result = analyzer.analyze(text)
+    except Exception:  # a failing analyzer must not silence the bot
+        log.exception("VOC analyzer failed; using the anger lexicon")
+        return local
     emotions = result.get("emotions") if isinstance(result, dict) else getattr(result, "emotions", None)
-    value = (emotions or {}).get("anger")
-    return float(value) if value is not None else _lexicon_anger(text)
+    value = (emotions or {}).get("anger") if isinstance(emotions, dict) else getattr(emotions, "anger", None)
+    return max(local, float(value)) if value is not None else local
 
 
 @dataclass

@@ -15,6 +15,8 @@ Verdict = Literal["used", "not_relevant"]
 
 
 def _clean_list(values: list[str] | None) -> list[str]:
+    if values is not None and not isinstance(values, (list, tuple)):
+        raise ValueError("expected a list of strings")  # a 422 naming the field, not a 500
     out: list[str] = []
     for v in values or []:
         v = str(v).strip()

@@ -26,6 +26,9 @@ from xinsheng.knowledge.matching.scorer import PairModel, PairScorer
 from xinsheng.knowledge.matching.seed import default_model
 
 CANDIDATES = 48
+#: Share of the retrieval score (BM25 words + bigrams, 0–2) in the ranking; the confidence
+#: shown is the pair scorer's alone.
+RETRIEVAL_WEIGHT = 0.1
 _NEVER, _ALWAYS = -math.inf, math.inf
 
 
@@ -201,7 +204,7 @@ class KnowledgeIndex:
                 why["feedback"] = net
                 best[entry.article_id] = Match(self.articles[entry.article_id], conf, entry.text,
                                                entry.kind, float(retrieval[i]), why)
-        ranked = sorted(best.values(), key=lambda m: (-m.confidence, -m.retrieval, m.article.id))
+        ranked = sorted(best.values(), key=_rank)
         return ranked[:k]
 
     def _retrieve(self, snap: _Snapshot, q: Analyzed, now: datetime | None) -> np.ndarray:
@@ -220,6 +223,11 @@ class KnowledgeIndex:
         if channel and doc.channels and channel not in doc.channels:
             return False
         return not (category and doc.category != category)
+
+
+def _rank(m: Match) -> tuple[float, int]:
+    """Confidence, then a little retrieval score; agents' votes on this very question first."""
+    return -(m.confidence + RETRIEVAL_WEIGHT * m.retrieval + 0.5 * m.why.get("feedback", 0)), m.article.id
 
 
 def _ts(value: datetime | None, default: float) -> float:

@@ -25,6 +25,8 @@ DEFAULT_THRESHOLD = 0.5
 MODEL_FILE = "pair_model.json"
 #: Odds divisor per contradicted word: negation changes the question, whatever the model says.
 POLARITY_PENALTY = 20.0
+#: Standardised features are clipped to ±CLIP before their products are taken.
+CLIP = 3.0
 
 
 @dataclass
@@ -44,6 +46,8 @@ class PairModel:
 
     def _expand(self, x: np.ndarray) -> np.ndarray:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        if self.degree > 1:  # products extrapolate wildly outside the training range
+            z = np.clip(z, -CLIP, CLIP)
         if self.degree == 1:
             return z
         i, j = np.triu_indices(z.shape[1])

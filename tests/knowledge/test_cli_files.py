@@ -120,3 +120,19 @@ def test_train_pairs_writes_a_json_model_that_eval_pairs_uses(tmp_path):
     assert model["degree"] == 2 and model["lexical"]
     scored = json.loads(run("eval-pairs", "--data", str(data), "--model", str(tmp_path / "m"), *cols, "--json").stdout)
     assert scored["accuracy"] == 1.0 and scored["threshold"] == round(report["threshold"], 4)
+
+
+def test_shipped_sample_articles_import_and_answer_demo_questions(engine, bot):
+    from importlib import resources
+    from pathlib import Path
+
+    from xinsheng.db import session_scope
+    from xinsheng.knowledge.actions import bulk_import_articles
+    from xinsheng.knowledge.files import read_records
+
+    path = Path(str(resources.files("xinsheng.knowledge").joinpath("data/sample_articles.json")))
+    with session_scope(engine) as session:
+        report = bulk_import_articles(session, read_records(path), "tests")
+    assert (report["created"], report["rejected"]) == (25, 0)
+    assert ask(bot, "我的卡被取款机吞了")["answer"]["ref"] == "KB-S-CARD-SWALLOWED"
+    assert ask(bot, "手机银行一直登不上去")["answer"]["ref"] == "KB-S-LOGIN"

@@ -87,7 +87,7 @@ def do_create_article(session: Session, data: ArticleCreate, actor: str | None =
     session.add(article)
     session.flush()
     _snapshot(session, article, actor, data.note or "created")
-    log.info("knowledge article %s created by %s", article.ref, actor)
+    log.debug("knowledge article %s created by %s", article.ref, actor)
     return article
 
 

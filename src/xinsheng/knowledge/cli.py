@@ -106,11 +106,18 @@ def eval_retrieval_command(
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="articles: .csv, .ndjson/.jsonl or .json")],
+    path: Annotated[Path | None, typer.Argument(help="articles: .csv, .ndjson/.jsonl or .json")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="the 25 sample banking articles shipped for demos")] = False,
     actor: Annotated[str, typer.Option(help="recorded as the author of the versions")] = "cli",
     as_json: AsJson = False,
 ) -> None:
     """Create or update articles by ``ref`` (each change is a new version)."""
+    if sample:
+        from importlib import resources
+
+        path = Path(str(resources.files("xinsheng.knowledge").joinpath("data/sample_articles.json")))
+    if path is None:
+        raise typer.BadParameter("give a file, or --sample", param_hint="PATH")
     from xinsheng.db import session_scope
     from xinsheng.knowledge.actions import bulk_import_articles
     from xinsheng.knowledge.files import read_records

@@ -15,10 +15,11 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 
 from xinsheng import __version__
 from xinsheng.db import backend_name
-from xinsheng.errors import Unauthorized, XinshengError
+from xinsheng.errors import InvalidInput, Unauthorized, XinshengError
 from xinsheng.identity.auth import guard, public, require
 from xinsheng.migrate import ready_engine
 
@@ -51,6 +52,14 @@ def _sign_in_redirect(request: Request) -> Response:
 def _install_error_handlers(app: FastAPI) -> None:
     from xinsheng.web.templating import render_error
 
+    async def _out_of_range(request: Request, exc: Exception):
+        """A number the database cannot hold (an id beyond 64 bits) is bad input, not a 500."""
+        log.info("out-of-range value in %s %s: %s", request.method, request.url.path, exc)
+        return await _xinsheng_error(request, InvalidInput("a number in the request is out of range"))
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
+
     @app.exception_handler(XinshengError)
     async def _xinsheng_error(request: Request, exc: XinshengError):
         if isinstance(exc, Unauthorized):
@@ -82,6 +91,8 @@ def _openapi(app: FastAPI) -> dict:
             if path == "/api/v1/health":
                 op["security"] = []
                 continue
+            if "requestBody" in op:
+                op["responses"].setdefault("400", {"description": "the body is not JSON of the right type"})
             op["responses"].setdefault("401", {"description": "no or invalid credentials", "content": _ERROR})
             op["responses"].setdefault("403", {"description": "the role or scope does not allow this",
                                                "content": _ERROR})

@@ -36,6 +36,7 @@ def check_access(session, me: Principal, customer_ref: str, audit: Audit) -> Non
 
 
 @router.post("", response_model=IngestResult, openapi_extra=body_schema(CustomerIn),
+             responses={422: {"description": "no item was usable; the body names each field and problem"}},
              dependencies=[require("customers.write")])
 async def post_customers(request: Request, engine: EngineDep, audit: Audit):
     """Insert or update one customer or a list, by ``customer_ref``; per-item results."""

@@ -7,7 +7,7 @@ is a JSON string; both are decoded here so the two formats share one path.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Literal
 
 from pydantic import (
@@ -29,6 +29,36 @@ def _json_object(value: Any, field: str) -> dict:
             raise ValueError(f"not valid JSON ({exc.msg})") from None
     if not isinstance(value, dict):
         raise ValueError("must be a JSON object")
+    return value
+
+
+def _has_nul(value: Any) -> bool:
+    """A NUL character anywhere (PostgreSQL cannot store it in text or JSON)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _check_nul(record: BaseModel) -> None:
+    for name in type(record).model_fields:
+        if _has_nul(getattr(record, name)):
+            raise ValueError(f"{name}: contains a NUL character (\\u0000)")
+
+
+def _utc(value: datetime | None, field: str) -> datetime | None:
+    """In UTC (offsets beyond ±16 h exist in ISO 8601 but not in PostgreSQL), 1900–2200."""
+    if value is None:
+        return None
+    try:
+        value = value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{field}: out of range") from None
+    if not 1900 <= value.year <= 2200:
+        raise ValueError(f"{field}: year {value.year} is out of range (1900–2200)")
     return value
 
 
@@ -78,6 +108,11 @@ class CustomerIn(_Record):
     def _attributes(cls, value: Any) -> dict:
         return _json_object(value, "attributes")
 
+    @model_validator(mode="after")
+    def _storable(self) -> CustomerIn:
+        _check_nul(self)
+        return self
+
 
 class InteractionIn(BaseModel):
     """One contact at one touchpoint.
@@ -108,6 +143,9 @@ class InteractionIn(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> InteractionIn:
+        _check_nul(self)
+        self.started_at = _utc(self.started_at, "started_at")
+        self.ended_at = _utc(self.ended_at, "ended_at")
         if self.ended_at is not None and self.ended_at < self.started_at:
             raise ValueError(
                 f"ended_at {self.ended_at.isoformat()} is before started_at {self.started_at.isoformat()}"

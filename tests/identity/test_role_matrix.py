@@ -137,3 +137,24 @@ def test_unmask_needs_a_reason(clients):
     assert bad.status_code == 422
     page = clients["admin"].post("/customers/C-WANG/unmask", data={"reason": "x"})
     assert page.status_code == 422
+
+
+def test_case_queues(world, engine):
+    from sqlalchemy import select
+
+    from xinsheng.cases.access import visible_cases
+    from xinsheng.identity.permissions import permissions_for
+    from xinsheng.identity.principal import Principal
+
+    def sees(role: str, **kw) -> list[str]:
+        p = Principal(kind="session", name=role, role=role, permissions=permissions_for(role), user_id=999, **kw)
+        clause = visible_cases(p)
+        stmt = select(Case.case_ref) if clause is None else select(Case.case_ref).where(clause)
+        with session_scope(engine) as s:
+            return list(s.scalars(stmt))
+
+    assert sees("support") == ["K-1"] and sees("agent") == [] and sees("expert") == []
+    assert sees("complaint_handler", authority_level=2) == ["K-1"]
+    assert sees("complaint_handler", authority_level=1) == []
+    assert sees("advisor", advisor_ref="RM007") == ["K-1"] and sees("advisor", advisor_ref="RM1") == []
+    assert sees("supervisor") == ["K-1"] and sees("knowledge_manager") == []

@@ -1,0 +1,33 @@
+"""Which cases a principal may see: the cases in their queues (for the case routes).
+
+* tiers 1–3 (agent, support, expert): cases they own, and unassigned open cases of their tier;
+* complaint handlers: cases they own, and complaints at or below their authority level;
+* advisors: cases of their own clients;
+* supervisors, analysts, administrators, system tokens with ``cases.read``: every case.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, select
+
+from xinsheng.cases.models import OPEN_STATUSES, Case
+from xinsheng.customers.models import Customer
+from xinsheng.identity.principal import Principal
+
+
+def visible_cases(p: Principal) -> ColumnElement[bool] | None:
+    """A WHERE clause over ``Case`` for what ``p`` may see; None means every case."""
+    if not (p.can("cases.read") or p.can("customers.read")):
+        return false()
+    mine = [Case.owner_user_id == p.user_id] if p.user_id is not None else []
+    scope = p.row_scope
+    if scope == "all":
+        return None
+    if scope == "served" and p.tier:
+        queue = and_(Case.owner_user_id.is_(None), Case.tier == p.tier, Case.status.in_(OPEN_STATUSES))
+        return or_(queue, *mine)
+    if scope == "complaints":
+        return or_(and_(Case.kind == "complaint", Case.authority_level <= (p.authority_level or 1)), *mine)
+    if scope == "clients" and p.advisor_ref:
+        clients = select(Customer.id).where(Customer.advisor_ref == p.advisor_ref)
+        return or_(Case.customer_id.in_(clients), *mine)
+    return or_(*mine) if mine else false()

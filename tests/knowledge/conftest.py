@@ -26,8 +26,14 @@ def km(app, engine) -> TestClient:
 
 @pytest.fixture
 def agent(app, engine) -> TestClient:
-    """A tier-1 agent (前台坐席)."""
-    return session_client(app, engine, "agent")
+    """A tier-1 agent (前台坐席) with agent number A-007: sees the customers they served."""
+    return session_client(app, engine, "agent", agent_ref="A-007")
+
+
+@pytest.fixture
+def supervisor(app, engine) -> TestClient:
+    """A supervisor (主管): sees every customer."""
+    return session_client(app, engine, "supervisor")
 
 
 @pytest.fixture
@@ -87,17 +93,18 @@ def faq(km) -> dict[str, dict]:
     return {a["ref"]: publish(km, **a) for a in FAQ}
 
 
-def add_message(engine, customer_ref: str, text: str, *, channel: str = "chat", minute: int = 0) -> None:
-    """A customer's inbound message, stored directly (the suggestion panel reads it)."""
+def add_message(engine, customer_ref: str, text: str, *, channel: str = "chat", minute: int = 0,
+                agent_ref: str | None = None) -> None:
+    """A customer's inbound message an hour ago (+ ``minute``), stored directly (the
+    suggestion panel reads it); ``agent_ref`` is the agent who handled it."""
     from datetime import timedelta
 
-    from tests.factories import T0
     from xinsheng.customers.actions import resolve_customer_ids
-    from xinsheng.db import session_scope
+    from xinsheng.db import session_scope, utcnow
     from xinsheng.interactions.models import Interaction
 
     with session_scope(engine) as session:
         cid = resolve_customer_ids(session, {customer_ref})[customer_ref]
         session.add(Interaction(source="test", external_id=f"msg-{customer_ref}-{minute}", customer_id=cid,
-                                channel=channel, started_at=T0 + timedelta(minutes=minute),
-                                direction="inbound", text=text, attributes={}, pii=[]))
+                                channel=channel, started_at=utcnow() - timedelta(hours=1, minutes=-minute),
+                                direction="inbound", text=text, attributes={}, pii=[], agent_ref=agent_ref))

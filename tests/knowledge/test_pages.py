@@ -12,13 +12,19 @@ def test_agent_search_page_shows_answer_and_why(faq, agent):
     assert partial.text.lstrip().startswith('<div id="kb-results">') and "ATM吞卡" in partial.text
 
 
-def test_suggestions_panel_for_the_customers_latest_message(faq, agent, engine):
-    add_message(engine, "C-ZHAO", "信用卡额度太低了", minute=1)
+def test_suggestions_panel_for_the_customers_latest_message(faq, agent, supervisor, engine):
+    add_message(engine, "C-ZHAO", "信用卡额度太低了", minute=1, agent_ref="A-007")
     add_message(engine, "C-ZHAO", "我的钱转不出去了，怎么办", minute=2)
     panel = agent.get("/knowledge/suggestions/C-ZHAO")
-    assert "我的钱转不出去了" in panel.text and "KB-TRANSFER-FAIL" not in panel.text
-    assert panel.text.index("转账失败怎么办") < panel.text.find("信用卡提额") if "信用卡提额" in panel.text else True
-    assert agent.get("/knowledge/suggestions/NOBODY").status_code == 404
+    assert panel.status_code == 200 and "我的钱转不出去了" in panel.text
+    titles = [t for t in ("转账失败怎么办", "信用卡提额") if t in panel.text]
+    assert titles[0] == "转账失败怎么办"
+    api = agent.get("/api/v1/kb/suggestions", params={"customer_ref": "C-ZHAO"}).json()
+    assert api["query"] == "我的钱转不出去了，怎么办" and api["items"][0]["ref"] == "KB-TRANSFER-FAIL"
+    add_message(engine, "C-QIAN", "卡被吞了", minute=3)  # served by someone else
+    assert agent.get("/knowledge/suggestions/C-QIAN").status_code == 403
+    assert agent.get("/api/v1/kb/suggestions", params={"customer_ref": "C-QIAN"}).status_code == 403
+    assert "ATM吞卡" in supervisor.get("/knowledge/suggestions/C-QIAN").text
 
 
 def test_feedback_button_records_and_answers_with_a_marked_line(faq, agent, km):
@@ -26,8 +32,10 @@ def test_feedback_button_records_and_answers_with_a_marked_line(faq, agent, km):
     res = agent.post("/knowledge/feedback", data={"article_id": aid, "query": "机器把卡吃了", "verdict": "used",
                                                   "csrf_token": agent.csrf_token})
     assert res.status_code == 200 and "已记录" in res.text
+    agent.post("/api/v1/kb/feedback", json={"article_id": aid, "query": "我是张伟，电话13812345678，卡被吞了",
+                                             "verdict": "not_relevant"})
     history = km.get(f"/knowledge/articles/{aid}")
-    assert "机器把卡吃了" in history.text
+    assert "机器把卡吃了" in history.text and "13812345678" not in history.text
     found = agent.get("/api/v1/kb/search", params={"q": "机器把卡吃了"}).json()["items"][0]
     assert found["ref"] == "KB-CARD-SWALLOWED" and found["why"]["feedback"] == 1
 

@@ -143,10 +143,13 @@ def do_transition_article(session: Session, article_id: int, action: str,
 
 
 def do_record_feedback(session: Session, data: FeedbackCreate, actor: str | None = None) -> AnswerFeedback:
-    """Record an agent's verdict on a suggestion; later rankings take it into account."""
+    """Record an agent's verdict on a suggestion; later rankings take it into account.
+    The question is stored with personal data masked (it may be a customer's words)."""
+    from xinsheng.voc.masking import mask_pii
+
     article = get_article(session, data.article_id)
     row = AnswerFeedback(
-        article_id=article.id, article_version=article.live_version, query=data.query,
+        article_id=article.id, article_version=article.live_version, query=mask_pii(data.query).text,
         verdict=data.verdict, user=actor, customer_ref=data.customer_ref, channel=data.channel,
         created_at=utcnow(),
     )

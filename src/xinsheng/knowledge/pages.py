@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xinsheng.config import get_settings
 from xinsheng.customers.models import CHANNELS
-from xinsheng.deps import SessionDep, require
+from xinsheng.deps import Audit, SessionDep, require
 from xinsheng.errors import InvalidInput
 from xinsheng.identity.principal import Principal
 from xinsheng.knowledge import actions, flows, service
@@ -19,6 +19,7 @@ from xinsheng.knowledge.i18n import TEXTS
 from xinsheng.knowledge.markdown import render_markdown
 from xinsheng.knowledge.schemas import ArticleCreate, ArticleUpdate, FeedbackCreate, Status
 from xinsheng.knowledge.taxonomy import CATEGORIES, category_label
+from xinsheng.knowledge.views import upload_records, read_customer_message
 from xinsheng.web.i18n import TEXTS as WEB_TEXTS
 from xinsheng.web.templating import render, templates
 
@@ -42,8 +43,9 @@ def search_page(request: Request, session: SessionDep, _: Reader,
 
 @router.get("/suggestions/{customer_ref}", response_class=HTMLResponse,
             dependencies=[require("customers.read")])
-def suggestions_panel(customer_ref: str, request: Request, session: SessionDep, _: Reader):
+def suggestions_panel(customer_ref: str, request: Request, session: SessionDep, me: Reader, audit: Audit):
     """The customer page's panel: answers for the customer's latest message."""
+    read_customer_message(session, me, customer_ref, audit, "kb.suggestions.page")
     result = flows.suggestions_for_customer(session, customer_ref)
     return render(request, "knowledge/_suggestions.html", {"result": result, "customer_ref": customer_ref})
 
@@ -74,12 +76,10 @@ def _list_context(session, status, q, imported: dict | None = None) -> dict:
 @router.post("/import", response_class=HTMLResponse)
 async def import_page(request: Request, session: SessionDep, user: Writer):
     """Upload a CSV / NDJSON / JSON file; shows what was created, updated or rejected."""
-    from xinsheng.knowledge.views import _upload_records
-
     upload = (await request.form()).get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidInput("file: choose a .csv, .ndjson or .json file", data={"field": "file"})
-    report = actions.bulk_import_articles(session, await _upload_records(upload), user.actor)
+    report = actions.bulk_import_articles(session, await upload_records(upload), user.actor)
     return render(request, "knowledge/articles.html", _list_context(session, None, "", report))
 
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request
 from starlette.datastructures import UploadFile
 from fastapi.responses import Response
 
-from xinsheng.deps import SessionDep, require
-from xinsheng.errors import InputFileError, InvalidInput
+from xinsheng.deps import Audit, SessionDep, require
+from xinsheng.errors import Forbidden, InputFileError, InvalidInput
 from xinsheng.identity.principal import Principal
 from xinsheng.knowledge import actions, flows, service
 from xinsheng.knowledge.files import read_records, write_articles
@@ -80,12 +80,26 @@ def search(
     return flows.search_articles(session, q, k=limit, channel=channel, category=category)
 
 
+def read_customer_message(session, me: Principal, customer_ref: str, audit: Audit, via: str) -> None:
+    """Reading a customer's latest message is reading the customer: row-level access
+    (an agent sees the customers they serve) and the audit log, as on the customer page."""
+    from xinsheng.customers.access import ensure_customer_visible
+
+    try:
+        ensure_customer_visible(session, me, customer_ref)
+    except Forbidden:
+        audit("customer.denied", target_type="customer", target_ref=customer_ref)
+        raise
+    audit("customer.read", target_type="customer", target_ref=customer_ref, detail={"via": via})
+
+
 @router.get("/suggestions", response_model=SearchResult,
             dependencies=[require("customers.read")])
-def suggestions(session: SessionDep, _: Reader,
+def suggestions(session: SessionDep, me: Reader, audit: Audit,
                 customer_ref: Annotated[str, Query(min_length=1, max_length=64)],
                 limit: Annotated[int, Query(ge=1, le=10)] = 3) -> SearchResult:
     """Suggested answers for the customer's latest message (``query`` is that message)."""
+    read_customer_message(session, me, customer_ref, audit, "kb.suggestions")
     return flows.suggestions_for_customer(session, customer_ref, k=limit)
 
 
@@ -115,7 +129,7 @@ async def import_articles(request: Request, session: SessionDep, user: Writer) -
         upload = (await request.form()).get("file")
         if not isinstance(upload, UploadFile):
             raise InvalidInput("file: upload a .csv, .ndjson or .json file", data={"field": "file"})
-        records = await _upload_records(upload)
+        records = await upload_records(upload)
     else:
         try:
             body = await request.json()
@@ -126,7 +140,7 @@ async def import_articles(request: Request, session: SessionDep, user: Writer) -
     return actions.bulk_import_articles(session, records, user.actor)
 
 
-async def _upload_records(upload: UploadFile) -> list[tuple[int, dict]]:
+async def upload_records(upload: UploadFile) -> list[tuple[int, dict]]:
     import tempfile
     from pathlib import Path
 
@@ -142,11 +156,15 @@ async def _upload_records(upload: UploadFile) -> list[tuple[int, dict]]:
 
 
 @assist_router.post("/answer", response_model=AssistAnswer, dependencies=[require("assist.answer")])
-def answer(body: AssistQuestion, session: SessionDep) -> AssistAnswer:
+def answer(body: AssistQuestion, session: SessionDep, audit: Audit) -> AssistAnswer:
     """The self-service bot: ``answer`` (approved, valid article with its confidence),
     ``clarify`` (close candidates in ``choices``) or ``handoff`` (to a person, with the
     question, the candidates and the customer's context)."""
-    return flows.answer_question(session, body)
+    reply = flows.answer_question(session, body)
+    if reply.handoff is not None and reply.handoff.customer and reply.handoff.customer.get("known"):
+        audit("customer.read", target_type="customer", target_ref=body.customer_ref,
+              detail={"via": "assist.handoff"})
+    return reply
 
 
 __all__ = ["router", "assist_router", "json"]

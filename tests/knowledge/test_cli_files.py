@@ -136,3 +136,15 @@ def test_shipped_sample_articles_import_and_answer_demo_questions(engine, bot):
     assert (report["created"], report["rejected"]) == (25, 0)
     assert ask(bot, "我的卡被取款机吞了")["answer"]["ref"] == "KB-S-CARD-SWALLOWED"
     assert ask(bot, "手机银行一直登不上去")["answer"]["ref"] == "KB-S-LOGIN"
+
+
+def test_train_pairs_learns_from_agents_feedback(faq, agent, settings_env, tmp_path):
+    votes = [("KB-CARD-SWALLOWED", "机器把卡吃了", "used"), ("KB-TRANSFER-FAIL", "钱转不出去", "used"),
+             ("KB-CC-LIMIT", "信用卡怎么还款", "not_relevant"), ("KB-FX-QUOTA", "美元汇率多少", "not_relevant")]
+    for ref, query, verdict in votes:
+        assert agent.post("/api/v1/kb/feedback", json={"article_id": faq[ref]["id"], "query": query,
+                                                        "verdict": verdict}).status_code == 201
+    res = run("train-pairs", "--from-feedback", "--out", str(tmp_path / "m"), "--json", env=settings_env)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["n"] == 4 and (tmp_path / "m" / "pair_model.json").is_file()
+    assert run("train-pairs", "--json", env=settings_env).returncode == 2

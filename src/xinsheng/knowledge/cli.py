@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 
 from xinsheng.clikit import console_err, count_progress
@@ -62,7 +63,9 @@ def eval_pairs_command(
 
 @app.command("train-pairs")
 def train_pairs_command(
-    data: Annotated[Path, typer.Option(help="the bank's labelled pairs: .csv, .tsv or .ndjson")],
+    data: Annotated[Path | None, typer.Option(help="the bank's labelled pairs: .csv, .tsv or .ndjson")] = None,
+    from_feedback: Annotated[bool, typer.Option(
+        "--from-feedback", help="also learn from agents' used / not relevant verdicts in the database")] = False,
     out: Annotated[Path | None, typer.Option(help="model folder (default: XINSHENG_HOME/knowledge)")] = None,
     q1_col: Annotated[str, typer.Option()] = "sentence1",
     q2_col: Annotated[str, typer.Option()] = "sentence2",
@@ -70,18 +73,31 @@ def train_pairs_command(
     tune: Annotated[Path | None, typer.Option(help="pairs to choose the threshold on")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Train the pair scorer on a bank's own labelled pairs. A model in
-    XINSHENG_HOME/knowledge is used by the answer index of every process started later."""
+    """Train the pair scorer on a bank's own labelled pairs and/or its agents' feedback.
+    A model in XINSHENG_HOME/knowledge is used by the answer index of every process
+    started later."""
     from xinsheng.config import get_settings
-    from xinsheng.knowledge.evaluate import read_pairs, train_pairs
+    from xinsheng.knowledge.evaluate import Pairs, read_pairs, train_pairs
 
-    pairs = read_pairs(data, q1_col, q2_col, label_col)
+    if data is None and not from_feedback:
+        raise typer.BadParameter("give --data, --from-feedback or both", param_hint="--data")
+    pairs = read_pairs(data, q1_col, q2_col, label_col) if data else Pairs([], [], np.zeros(0, dtype=int))
+    if from_feedback:
+        pairs = pairs.extended(_feedback_pairs())
     tuning = read_pairs(tune, q1_col, q2_col, label_col) if tune else None
-    model = train_pairs(pairs, tuning, source=data.name)
-    folder = out or get_settings().home / "knowledge"
-    path = model.save(folder)
+    model = train_pairs(pairs, tuning, source=data.name if data else "agents' feedback")
+    path = model.save(out or get_settings().home / "knowledge")
     _print({"n": len(pairs.labels), "threshold": round(model.threshold, 4), "out": str(path)},
            as_json, "pair model trained")
+
+
+def _feedback_pairs() -> list[tuple[str, str, int]]:
+    from xinsheng.db import session_scope
+    from xinsheng.knowledge.service import feedback_pairs
+    from xinsheng.migrate import ready_engine
+
+    with session_scope(ready_engine()) as session:
+        return feedback_pairs(session)
 
 
 @app.command("eval-retrieval")

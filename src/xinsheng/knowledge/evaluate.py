@@ -60,6 +60,10 @@ class Pairs:
     labels: np.ndarray
     skipped: int = 0
 
+    def extended(self, more: list[tuple[str, str, int]]) -> Pairs:
+        return Pairs(self.q1 + [a for a, _, _ in more], self.q2 + [b for _, b, _ in more],
+                     np.concatenate([self.labels, np.array([y for *_, y in more], dtype=int)]), self.skipped)
+
 
 def read_pairs(path: Path, q1: str, q2: str, label: str) -> Pairs:
     """Labelled pairs; rows whose label is not 0/1 are skipped (and counted)."""

@@ -87,6 +87,16 @@ def feedback_since(session: Session, last_id: int) -> list[AnswerFeedback]:
                                 .order_by(AnswerFeedback.id)))
 
 
+def feedback_pairs(session: Session) -> list[tuple[str, str, int]]:
+    """Agents' verdicts as labelled question pairs: (the question asked, the article's
+    standard question, 1 used / 0 not relevant) — training data the bank already has."""
+    rows = session.execute(
+        select(AnswerFeedback.query, Article.question, AnswerFeedback.verdict)
+        .join(Article, Article.id == AnswerFeedback.article_id).order_by(AnswerFeedback.id)
+    ).all()
+    return [(q, question, int(verdict == "used")) for q, question, verdict in rows]
+
+
 def list_feedback(session: Session, article_id: int, limit: int = 20) -> list[AnswerFeedback]:
     return list(session.scalars(select(AnswerFeedback).where(AnswerFeedback.article_id == article_id)
                                 .order_by(AnswerFeedback.id.desc()).limit(limit)))

@@ -67,6 +67,20 @@ def _wait_for_rows(engine, proc, minimum: int = 1, timeout: float = 60) -> int:
     raise AssertionError("the ingest wrote nothing in time")
 
 
+def _children(pid: int) -> list[int]:
+    """Direct child processes (the ingest's worker processes), from /proc."""
+    path = f"/proc/{pid}/task/{pid}/children"
+    return [int(c) for c in open(path).read().split()] if os.path.exists(path) else []
+
+
+def _assert_gone(pids: list[int], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while any(os.path.exists(f"/proc/{p}") for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pids if os.path.exists(f"/proc/{p}")]
+    assert not left, f"worker processes {left} outlived the interrupted ingest"
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
 def test_interrupted_ingest_then_rerun_stores_each_record_once(engine, settings_env, tmp_path, sig):
     src = tmp_path / "big.ndjson"
@@ -74,8 +88,11 @@ def test_interrupted_ingest_then_rerun_stores_each_record_once(engine, settings_
     _write_big(src, n)
     proc = _start_ingest(src, settings_env)
     _wait_for_rows(engine, proc, minimum=1000)
+    workers = _children(proc.pid)
+    assert workers, "a file this large is prepared by worker processes"
     os.kill(proc.pid, sig)
     proc.wait(timeout=60)
+    _assert_gone(workers)
     partial, distinct = _count(engine)
     assert partial == distinct and 0 < partial < n, "interrupted mid-way, with no duplicates"
     assert partial % 500 == 0, "only whole batches are stored"

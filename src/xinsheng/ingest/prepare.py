@@ -6,6 +6,9 @@ process while the parent writes the previous one.
 from __future__ import annotations
 
 import json
+import os
+import threading
+import time
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -21,6 +24,18 @@ class Reject:
     raw: bytes
     reason: str
     key: str | None  # external_id or customer_ref, when the record had one
+
+
+def watch_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """Worker-process initializer: exit as soon as the parent ingest process is gone
+    (killed), instead of waiting forever for batches that will never come."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="xinsheng-parent-watch", daemon=True).start()
 
 
 def decode_ndjson(record: SourceRecord) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -26,7 +27,7 @@ from sqlalchemy.engine import Engine
 from xinsheng.config import get_settings
 from xinsheng.customers.actions import bulk_upsert_customers, resolve_customer_ids
 from xinsheng.db import session_scope, utcnow
-from xinsheng.ingest.prepare import Reject, prepare_batch
+from xinsheng.ingest.prepare import Reject, prepare_batch, watch_parent
 from xinsheng.ingest.readers import SourceRecord
 from xinsheng.interactions.actions import bulk_insert_interactions
 from xinsheng.interactions.analysis import analysis_row, store_analysis_rows
@@ -121,7 +122,8 @@ def ingest_records(
         writer = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="xinsheng-ingest"))
         pool = None
         if workers > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=_worker_context()))
+            pool = stack.enter_context(ProcessPoolExecutor(
+                workers, mp_context=_worker_context(), initializer=watch_parent, initargs=(os.getpid(),)))
         chunks = _chunks(records, batch_size or settings.ingest_batch_size, on_progress)
         in_flight: Future | None = None
         for rows, rejects in _prepared(chunks, kind, analyze, pool, depth=workers + 1):
@@ -140,11 +142,10 @@ def ingest_records(
 
 
 def _worker_context():
-    """Workers start from a clean interpreter (never forked from a process holding
-    database connections), through a fork server that has the preparation code loaded."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["xinsheng.ingest.prepare"])
-    return ctx
+    """Workers are spawned: a clean interpreter that holds none of the parent's database
+    connections, and whose only link to the parent is the task pipe, so a killed parent
+    leaves no worker behind."""
+    return multiprocessing.get_context("spawn")
 
 
 def _count(report: IngestReport, result: tuple[int, int]) -> None:

@@ -61,7 +61,7 @@ def customer_context(session: Session, customer_ref: str | None) -> dict | None:
     see personal data: the agent's own screen shows them)."""
     if not customer_ref:
         return None
-    from xinsheng.customers.service import get_profile
+    from xinsheng.customers.service import get_customer, get_profile
     from xinsheng.errors import NotFound
     from xinsheng.interactions.service import list_timeline
 
@@ -69,8 +69,6 @@ def customer_context(session: Session, customer_ref: str | None) -> dict | None:
         profile = get_profile(session, customer_ref)
     except NotFound:
         return {"customer_ref": customer_ref, "known": False}
-    from xinsheng.customers.service import get_customer
-
     recent = list_timeline(session, get_customer(session, customer_ref).id, limit=3).items
     return {
         "customer_ref": customer_ref, "known": True, "segment": profile.segment,

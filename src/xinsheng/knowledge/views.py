@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -166,5 +165,3 @@ def answer(body: AssistQuestion, session: SessionDep, audit: Audit) -> AssistAns
               detail={"via": "assist.handoff"})
     return reply
 
-
-__all__ = ["router", "assist_router", "json"]

@@ -4,7 +4,8 @@
   tune half (first 4,401 pairs) and a test half (last 4,401). Reported on the test half:
   the shipped scorer at its documented threshold (0.5), the shipped scorer with the
   threshold chosen on the tune half (``kb eval-pairs --tune``), and a scorer trained on
-  the tune half (``kb train-pairs``, i.e. what a bank does with its own labelled pairs).
+  the tune half (``kb train-pairs``, i.e. what a bank does with its own labelled pairs),
+  also on the test pairs neither of whose questions occurs in the tune half.
 * LCQMC as retrieval (derived here, same test half): every first question of a pair is an
   article; the second question of each positive pair is a query whose answer is its
   partner (one article per distinct first question; the first questions of negative pairs
@@ -71,6 +72,11 @@ def lcqmc(data: Path, tmp: Path) -> list[list]:
     kb("train-pairs", "--data", str(tune), "--out", str(tmp / "model"), *pair_args)
     r = kb("eval-pairs", "--data", str(test), "--model", str(tmp / "model"), *pair_args)
     out.append(["LCQMC dev, test half", "pairs", "scorer trained on tune half (kb train-pairs)", r["n"], r["accuracy"], r["f1"], r["auc"], r["threshold"]])
+    seen = {r[c] for r in rows[:half] for c in ("sentence1", "sentence2")}
+    unseen = write_csv(tmp / "unseen.csv", cols, ([r[c] for c in cols] for r in rows[half:]
+                                                  if r["sentence1"] not in seen and r["sentence2"] not in seen))
+    r = kb("eval-pairs", "--data", str(unseen), "--model", str(tmp / "model"), *pair_args)
+    out.append(["LCQMC dev, test half, no question seen in training", "pairs", "scorer trained on tune half", r["n"], r["accuracy"], r["f1"], r["auc"], r["threshold"]])
     refs: dict[str, str] = {}  # one article per distinct first question
     for r in rows[half:]:
         refs.setdefault(r["sentence1"], f"L{len(refs)}")

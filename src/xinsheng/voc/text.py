@@ -75,12 +75,12 @@ def normalize(text: str) -> str:
 
 
 def detect_lang(text: str) -> str:
-    """``zh`` when the text is mostly Chinese characters, otherwise ``en``."""
+    """``zh`` when the text is mostly Chinese characters (or has no letters), otherwise ``en``."""
     sample = text[:400]
     n_cjk = len(_CJK.findall(sample))
-    if not n_cjk:
-        return "en"
     n_latin = len(_LATIN.findall(sample))
+    if not n_cjk:
+        return "en" if n_latin else "zh"  # no letters at all: Chinese-first default
     return "zh" if n_cjk * 4 >= n_latin else "en"
 
 

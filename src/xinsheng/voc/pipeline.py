@@ -1,0 +1,146 @@
+"""The VOC pipeline: mask → normalise → segment → sentiment → emotions → topics → flags → keywords.
+
+``get_analyzer()`` gives the cached default ``Analyzer``; ``Analyzer.analyze`` returns the
+CONTRACT.md ``voc analyze`` object (without ``id``). Stages are passed in, so a caller can
+swap one (a bank's taxonomy, its trained models) without touching the others. No stage
+touches a database.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from xinsheng.voc.emotion import EmotionStage
+from xinsheng.voc.features import Doc
+from xinsheng.voc.flags import FlagStage
+from xinsheng.voc.keywords import KeywordStage
+from xinsheng.voc.linear import LinearModel
+from xinsheng.voc.masking import MaskResult, mask_pii
+from xinsheng.voc.sentiment import SentimentStage
+from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize, segment
+from xinsheng.voc.topics import ModelTopics, RuleTopics, Taxonomy, TopicStage
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Analyzer", "get_analyzer", "build_analyzer", "LANGS"]
+
+LANGS = ("auto", "zh", "en")
+_lock = threading.Lock()
+
+
+@dataclass
+class Prepared:
+    masked: list[MaskResult]
+    docs: list[Doc]
+    langs: list[str]
+
+
+@dataclass
+class Analyzer:
+    """Analyses texts; every stage is replaceable."""
+
+    sentiment: SentimentStage
+    topics: TopicStage
+    emotions: EmotionStage = field(default_factory=EmotionStage)
+    flags: FlagStage = field(default_factory=FlagStage)
+    keywords: KeywordStage = field(default_factory=KeywordStage)
+    batch_size: int = 512
+
+    def prepare(self, texts: Sequence[str | None], lang: str = "auto") -> Prepared:
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(LANGS)}")
+        masked = [mask_pii(t or "") for t in texts]
+        norms = [normalize(m.text) for m in masked]
+        langs = [detect_lang(n) for n in norms] if lang == "auto" else [lang] * len(norms)
+        return Prepared(masked, [(n, segment(n)) for n in norms], langs)
+
+    def analyze(self, text: str | None, lang: str = "auto") -> dict:
+        return self.analyze_many([text], lang)[0]
+
+    def analyze_many(self, texts: Sequence[str | None], lang: str = "auto") -> list[dict]:
+        out: list[dict] = []
+        for i in range(0, len(texts), self.batch_size):
+            out.extend(self._batch(texts[i : i + self.batch_size], lang))
+        return out
+
+    def iter_analyze(self, texts: Iterable[str | None], lang: str = "auto") -> Iterator[dict]:
+        """Streams results for an iterable of any length, batch by batch."""
+        buf: list[str | None] = []
+        for t in texts:
+            buf.append(t)
+            if len(buf) >= self.batch_size:
+                yield from self._batch(buf, lang)
+                buf = []
+        if buf:
+            yield from self._batch(buf, lang)
+
+    def _batch(self, texts: Sequence[str | None], lang: str) -> list[dict]:
+        p = self.prepare(texts, lang)
+        sent = self.sentiment.transform(p.docs, p.langs)
+        scores = [s["score"] for s in sent]
+        emos = self.emotions.transform(p.docs, p.langs, scores)
+        topics = self.topics.transform(p.docs, p.langs)
+        flags = self.flags.transform(p.docs, p.langs, scores, emos)
+        kws = self.keywords.transform(p.docs, p.langs)
+        return [
+            {
+                "text_masked": m.text,
+                "lang": lg,
+                "sentiment": s,
+                "emotions": e,
+                "topics": t,
+                "flags": f,
+                "keywords": k,
+                "pii": [{"type": sp.type, "start": sp.start, "end": sp.end} for sp in m.spans],
+            }
+            for m, lg, s, e, t, f, k in zip(p.masked, p.langs, sent, emos, topics, flags, kws)
+        ]
+
+    def sentences(self, text: str, lang: str = "auto") -> list[dict]:
+        """Per-sentence emotions of ``text`` (masked and normalised first)."""
+        p = self.prepare([text], lang)
+        return self.emotions.sentences(p.docs[0][0], p.langs[0])
+
+
+def _keyword_stage(builtin: LinearModel | None, taxonomy: Taxonomy) -> KeywordStage:
+    idf: dict[str, float] = {}
+    if builtin is not None:
+        vec = builtin.featurizer.idf
+        idf = {w: float(vec[i]) for w, i in builtin.featurizer.word_vocab.items()}
+    default = max(idf.values()) if idf else 8.0
+    return KeywordStage(idf=idf, default_idf=default, boost=frozenset(banking_words() + taxonomy.words()))
+
+
+def build_analyzer(
+    model_dir: str | Path | None = None,
+    taxonomy: Taxonomy | str | Path | None = None,
+    builtin: LinearModel | None | bool = True,
+) -> Analyzer:
+    """A new Analyzer. ``builtin=False`` skips the corpus model (rules only, e.g. for tests)."""
+    from xinsheng.voc.registry import builtin_sentiment, load_model_dir
+
+    trained = load_model_dir(str(Path(model_dir).resolve())) if model_dir else {}
+    base = builtin_sentiment() if builtin is True else (builtin or None)
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else Taxonomy.load(taxonomy)
+    add_words(tax.words())
+    topic_model = ModelTopics(trained["topic"]) if "topic" in trained else None
+    return Analyzer(
+        sentiment=SentimentStage(builtin=base, trained=trained.get("sentiment")),
+        topics=TopicStage(RuleTopics(tax), topic_model),
+        keywords=_keyword_stage(base, tax),
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached(model_dir: str | None) -> Analyzer:
+    with _lock:
+        return build_analyzer(model_dir)
+
+
+def get_analyzer(model_dir: str | None = None) -> Analyzer:
+    """The process-wide Analyzer for ``model_dir`` (None: built-in models), built on first use."""
+    return _cached(str(Path(model_dir).resolve()) if model_dir else None)

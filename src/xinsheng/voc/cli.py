@@ -1,0 +1,176 @@
+"""``xinsheng voc analyze|train|eval``: VOC analysis of files, no database needed (CONTRACT.md).
+
+Exit status: 0 done, 2 unusable input (missing, unreadable or unknown-format file, missing
+column, bad model folder, unknown labels) with one line on stderr, 1 internal error.
+Progress goes to stderr; JSON goes to stdout (or ``--out``).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator, TextIO
+
+import typer
+
+from xinsheng.errors import InputFileError
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(help="VOC text analytics: analyse, train and evaluate.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+
+TextCol = Annotated[str, typer.Option("--text-col", help="column holding the text")]
+LabelCol = Annotated[str, typer.Option("--label-col", help="column holding the label")]
+Task = Annotated[str, typer.Option("--task", help="sentiment or topic")]
+
+
+def _fail(reason: str) -> typer.Exit:
+    typer.echo(f"xinsheng voc: {reason}", err=True)
+    return typer.Exit(2)
+
+
+@contextmanager
+def _usable() -> Iterator[None]:
+    """Turns input problems into exit status 2 with a one-line reason."""
+    from xinsheng.voc.registry import ModelDirError
+
+    try:
+        yield
+    except InputFileError as exc:
+        raise _fail(exc.message) from None
+    except (ModelDirError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextmanager
+def _progress(label: str, total: int | None):
+    from xinsheng.clikit import count_progress
+
+    with count_progress(label, total) as advance:
+        yield advance
+
+
+@contextmanager
+def _output(out: Path | None) -> Iterator[TextIO]:
+    if out is None:
+        yield sys.stdout
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = out.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write ({exc.strerror or exc})") from None
+    with fh:
+        yield fh
+
+
+def _labelled(data: Path, text_col: str, label_col: str) -> tuple[list[str], list[str]]:
+    from xinsheng.voc.io import check_columns, read_rows
+
+    check_columns(data, text_col, label_col)
+    texts, labels = [], []
+    for row in read_rows(data):
+        text, label = row.get(text_col), row.get(label_col)
+        if text is None or label is None or str(text).strip() == "" or str(label).strip() == "":
+            continue
+        texts.append(str(text))
+        labels.append(str(label))
+    if not texts:
+        raise InputFileError(f"{data}: no rows with both {text_col} and {label_col}")
+    return texts, labels
+
+
+@app.command()
+def analyze(
+    input: Annotated[Path, typer.Argument(help="a .csv (UTF-8, header row) or .jsonl/.ndjson file")],
+    text_col: TextCol = "text",
+    id_col: Annotated[str | None, typer.Option("--id-col", help="column holding the id (default: row number)")] = None,
+    lang: Annotated[str, typer.Option(help="auto, zh or en")] = "auto",
+    model: Annotated[Path | None, typer.Option("--model", help="a model folder from `voc train`")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write JSON Lines here instead of stdout")] = None,
+) -> None:
+    """Analyse every row of a file: one JSON line per row (id, masked text, sentiment, emotions, topics, flags, keywords, pii)."""
+    from xinsheng.voc.io import check_columns, count_rows, read_rows
+    from xinsheng.voc.pipeline import LANGS, get_analyzer
+
+    with _usable():
+        if lang not in LANGS:
+            raise ValueError(f"--lang must be one of {', '.join(LANGS)}")
+        check_columns(input, text_col, id_col)
+        total = count_rows(input)
+        analyzer = get_analyzer(str(model) if model else None)
+        rows = read_rows(input)
+        ids: list[str] = []
+
+        def texts() -> Iterator[str]:
+            for n, row in enumerate(rows, 1):
+                ids.append(str(row.get(id_col, "")) if id_col else str(n))
+                value = row.get(text_col)
+                yield "" if value is None else str(value)
+
+        with _output(out) as fh, _progress("analysing", total) as advance:
+            for k, result in enumerate(analyzer.iter_analyze(texts(), lang)):
+                fh.write(json.dumps({"id": ids[k], **result}, ensure_ascii=False) + "\n")
+                if k % 256 == 255:
+                    advance(256)
+            advance(total % 256)
+
+
+@app.command()
+def train(
+    task: Task,
+    data: Annotated[Path, typer.Option("--data", help="labelled .csv or .jsonl file")],
+    out: Annotated[Path, typer.Option("--out", help="model folder to write")],
+    text_col: TextCol = "text",
+    label_col: LabelCol = "label",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
+) -> None:
+    """Train a sentiment or topic model on labelled data; `--model DIR` then uses it."""
+    from xinsheng.voc.registry import save_model_dir
+    from xinsheng.voc.train import train_model
+
+    with _usable():
+        if task not in ("sentiment", "topic"):
+            raise ValueError("--task must be sentiment or topic")
+        texts, labels = _labelled(data, text_col, label_col)
+        with _progress(f"preparing {len(texts)} texts", len(texts)) as advance:
+            model = train_model(task, texts, labels, progress=advance)
+    try:
+        save_model_dir(out, model, task, {"n_train": len(texts), "source": str(data)})
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write model ({exc.strerror or exc})") from None
+    report = {"task": task, "n": len(texts), "lang": model.meta.get("lang"), "labels": model.classes,
+              "features": model.featurizer.n_features, "out": str(out)}
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        typer.echo(f"trained {task} model on {len(texts)} texts ({len(model.classes)} labels) → {out}", err=True)
+
+
+@app.command("eval")
+def eval_(
+    task: Annotated[str, typer.Option("--task", help="sentiment, topic or emotion")],
+    data: Annotated[Path, typer.Option("--data", help="labelled .csv or .jsonl file")],
+    text_col: TextCol = "text",
+    label_col: LabelCol = "label",
+    model: Annotated[Path | None, typer.Option("--model", help="a model folder (default: built-in)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
+) -> None:
+    """Score the built-in or a trained model on labelled data (accuracy, macro-F1, per label)."""
+    from xinsheng.voc.train import EVAL_TASKS, evaluate
+
+    with _usable():
+        if task not in EVAL_TASKS:
+            raise ValueError(f"--task must be one of {', '.join(EVAL_TASKS)}")
+        texts, labels = _labelled(data, text_col, label_col)
+        with _progress("evaluating", len(texts)) as advance:
+            report = evaluate(task, texts, labels, model_dir=model, progress=advance)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    typer.echo(f"{task}: n={report['n']} accuracy={report['accuracy']:.4f} macro_f1={report['macro_f1']:.4f}")
+    for label, m in report["per_label"].items():
+        typer.echo(f"  {label:<24} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} n={m['support']}")

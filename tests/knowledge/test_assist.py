@@ -62,3 +62,12 @@ def test_bot_token_may_ask_but_not_edit_and_input_is_validated(bot):
     bad = bot.post("/api/v1/assist/answer", json={"question": "", "channel": "app"})
     assert bad.status_code == 422 and "question" in bad.text
     assert bot.post("/api/v1/assist/answer", json={"question": "hi", "channel": "fax"}).status_code == 422
+
+
+def test_an_article_that_never_mentions_a_banking_word_of_the_question_is_not_answered(km, bot, agent):
+    publish(km, title="大额存单利率", question="大额存单利率是多少", body="年利率以购买页面为准。")
+    assert ask(bot, "大额存单利率是多少")["decision"] == "answer"
+    reply = ask(bot, "房贷利率是多少")
+    assert reply["decision"] != "answer"
+    hit = agent.get("/api/v1/kb/search", params={"q": "房贷利率是多少"}).json()["items"][0]
+    assert hit["why"]["uncovered"] == ["房贷"] and hit["confidence"] < 0.8

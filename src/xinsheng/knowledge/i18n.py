@@ -16,6 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "kb_matched_terms": {"zh": "命中词", "en": "Matched words"},
     "kb_synonyms": {"zh": "同义词", "en": "Synonyms"},
     "kb_matched_question": {"zh": "命中问法", "en": "Matched question"},
+    "kb_uncovered": {"zh": "未提及", "en": "Not mentioned"},
     "kb_feedback_boost": {"zh": "坐席反馈", "en": "Agent feedback"},
     "kb_used": {"zh": "已采用", "en": "Used"},
     "kb_not_relevant": {"zh": "不相关", "en": "Not relevant"},

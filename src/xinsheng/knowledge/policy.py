@@ -3,7 +3,8 @@
 * The customer asks for a person (转人工, 人工服务, 找客服 …) → hand-off.
 * The customer is angry (the VOC emotion analyzer when it is installed, and the small
   lexicon below) → hand-off: a bot answer to an angry customer makes it worse.
-* The best article is confident and clearly ahead of the next → answer.
+* The best article is confident, clearly ahead of the next, and mentions every banking
+  word of the question (房贷利率 is not answered with 大额存单利率) → answer.
 * Several articles are about as likely, or the best is only plausible → clarify:
   "您是想问…?" with the candidates.
 * Nothing is plausible → hand-off with the candidates, so the agent starts from them.
@@ -40,7 +41,8 @@ class Thresholds:
 
     answer: float = 0.80  # answer outright from here ...
     margin: float = 0.10  # ... when the runner-up is this far behind
-    plausible: float = 0.45  # below this an article is not offered at all
+    plausible: float = 0.45  # below this an article is not offered to the customer ...
+    hint: float = 0.15  # ... but still passed to the agent who takes over, from here
     anger: float = 0.5  # anger intensity that hands over to a person
     max_choices: int = 3
 
@@ -91,17 +93,18 @@ class Decision:
 def decide(text: str, matches: list[Match], th: Thresholds = Thresholds()) -> Decision:
     """What the bot does with ``matches`` (best first) for the customer's ``text``."""
     plausible = [m for m in matches if m.confidence >= th.plausible][: th.max_choices]
+    hints = [m for m in matches if m.confidence >= th.hint][: th.max_choices]
     if asks_for_person(text):
-        return Decision("handoff", "asked_for_person", plausible)
+        return Decision("handoff", "asked_for_person", hints)
     if anger(text) >= th.anger:
-        return Decision("handoff", "angry", plausible)
+        return Decision("handoff", "angry", hints)
     if not matches:
         return Decision("handoff", "no_match", [])
     if not plausible:
-        return Decision("handoff", "low_confidence", matches[: th.max_choices])
+        return Decision("handoff", "low_confidence", hints)
     top = plausible[0]
-    close = [m for m in plausible[1:] if top.confidence - m.confidence < th.margin]
-    if top.confidence >= th.answer and not close:
+    close = [m for m in plausible[1:] if top.confidence - m.confidence < th.margin and not m.why.get("uncovered")]
+    if top.confidence >= th.answer and not close and not top.why.get("uncovered"):
         return Decision("answer", "confident", [top])
     return Decision("clarify", "ambiguous" if close else "unsure", [top, *close] if close else plausible)
 

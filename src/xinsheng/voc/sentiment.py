@@ -10,6 +10,7 @@ both for its language.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -22,6 +23,8 @@ from xinsheng.voc.rules import get_resources, rule_sentiment
 __all__ = ["SentimentStage", "canonical_sentiment", "label_for"]
 
 NEUTRAL_BAND = 0.25
+_REQUEST = re.compile(r"请问|请帮|麻烦|吗|呢|\?|怎么|如何|多少|哪|几|是否|能否|可以|想|要办|办理|开通|查询|咨询"
+                      r"|^(?:how|what|when|where|why|can|could|is|do|does|i want|i need|please)\b")
 _CANON = {
     "negative": "negative", "neg": "negative", "-1": "negative", "0": "negative",
     "neutral": "neutral", "neu": "neutral",
@@ -60,7 +63,8 @@ class SentimentStage:
     builtin: LinearModel | None = None
     trained: LinearModel | None = None
     rule_weight: float = 0.6
-    uninformed_shrink: float = 0.5
+    uninformed_shrink: float = 0.25
+    request_shrink: float = 0.5
     _cache: dict = field(default_factory=dict, repr=False)
 
     def _trained_scores(self, docs: Sequence[Doc]) -> list[dict]:
@@ -96,8 +100,10 @@ class SentimentStage:
             res = get_resources(langs[i])
             rule, n = rule_sentiment(docs[i][0], res)
             z = z_model.get(i, 0.0)
-            if n == 0:
+            if n == 0:  # no opinion cue: the review-trained model alone is weak evidence
                 z *= self.uninformed_shrink
+                if _REQUEST.search(docs[i][0]):  # a question or a request (请问…, 我要办理…)
+                    z *= self.request_shrink
             z += self.rule_weight * rule
             s = math.tanh(z / 2)
             out[i] = {"label": label_for(s), "score": round(s, 4)}

@@ -1,0 +1,137 @@
+"""`voc analyze|train|eval`: JSON shapes, exit codes and the train → eval → analyze --model round trip."""
+from __future__ import annotations
+
+import csv
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from xinsheng.voc.cli import app
+
+runner = CliRunner()
+
+_TOPICS = {
+    "login": ["手机银行{a}登录不上", "{a}一直提示密码错误，登不上", "app登录{a}失败", "刷脸{a}登录不了"],
+    "transfer": ["转账{a}还没到账", "汇款{a}对方没收到", "{a}转出去的钱没到", "跨行转账{a}一直处理中"],
+    "card": ["{a}银行卡丢了要挂失", "卡被ATM吞了{a}", "{a}补办一张借记卡", "卡片{a}消磁了想换卡"],
+}
+_FILL = ["", "今天", "昨天晚上", "已经三天了", "麻烦看下", "急", "请问", "我的"]
+_POS = ["服务{a}很好，谢谢", "{a}办理很顺利，满意", "客服{a}耐心专业", "{a}很方便，点赞"]
+_NEG = ["服务{a}太差了", "{a}等了半天没人管", "{a}乱扣费，要投诉", "{a}问题一直没解决，失望"]
+
+
+def _write(path, header, rows):
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def topic_csv(tmp_path_factory):
+    rng = random.Random(3)
+    rows = [(rng.choice(tpl).format(a=rng.choice(_FILL)), label)
+            for label, tpl in _TOPICS.items() for _ in range(70)]
+    rng.shuffle(rows)
+    d = tmp_path_factory.mktemp("topic")
+    return _write(d / "train.csv", ["text", "intent"], rows[:150]), _write(d / "test.csv", ["text", "intent"], rows[150:])
+
+
+@pytest.fixture(scope="module")
+def sentiment_csv(tmp_path_factory):
+    rng = random.Random(5)
+    rows = [(rng.choice(tpl).format(a=rng.choice(_FILL)), lab) for tpl, lab in ((_POS, 1), (_NEG, 0)) for _ in range(120)]
+    rng.shuffle(rows)
+    return _write(tmp_path_factory.mktemp("sent") / "s.csv", ["review", "label"], rows)
+
+
+def test_analyze_csv_to_json_lines(tmp_path):
+    src = _write(tmp_path / "calls.csv", ["call_id", "text"],
+                 [("c1", "我叫王芳，转账没到账，气死了"), ("c2", "谢谢你们的耐心服务"), ("c3", "")])
+    res = runner.invoke(app, ["analyze", str(src), "--id-col", "call_id"])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["c1", "c2", "c3"]
+    assert list(lines[0]) == ["id", "text_masked", "lang", "sentiment", "emotions", "topics", "flags", "keywords", "pii"]
+    assert lines[0]["text_masked"].startswith("我叫〔姓名〕")
+    assert lines[0]["sentiment"]["label"] == "negative" and lines[1]["sentiment"]["label"] == "positive"
+
+
+def test_analyze_jsonl_with_row_numbers_and_out_file(tmp_path):
+    src = tmp_path / "msgs.jsonl"
+    src.write_text('{"text": "my card was blocked"}\n\n{"text": "卡被冻结了"}\n', "utf-8")
+    out = tmp_path / "out" / "r.jsonl"
+    res = runner.invoke(app, ["analyze", str(src), "--out", str(out), "--lang", "auto"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ""
+    rows = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert [(r["id"], r["lang"]) for r in rows] == [("1", "en"), ("2", "zh")]
+
+
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (["analyze", "{d}/missing.csv"], "no such file"),
+        (["analyze", "{d}/notes.txt"], "unknown format"),
+        (["analyze", "{d}/ok.csv", "--text-col", "body"], "no column body"),
+        (["analyze", "{d}/ok.csv", "--model", "{d}"], "manifest"),
+        (["analyze", "{d}/ok.csv", "--lang", "fr"], "--lang"),
+        (["analyze", "{d}/bad.jsonl"], "not JSON"),
+        (["train", "--task", "mood", "--data", "{d}/ok.csv", "--out", "{d}/m"], "--task"),
+        (["eval", "--task", "sentiment", "--data", "{d}/ok.csv", "--label-col", "text"], "unknown sentiment label"),
+    ],
+)
+def test_unusable_input_exits_2_with_one_line(tmp_path, args, reason):
+    _write(tmp_path / "ok.csv", ["text"], [("你好",)])
+    (tmp_path / "notes.txt").write_text("hi", "utf-8")
+    (tmp_path / "bad.jsonl").write_text("{oops\n", "utf-8")
+    res = runner.invoke(app, [a.format(d=tmp_path) for a in args])
+    assert res.exit_code == 2, res.output
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and reason in err[0], res.stderr
+
+
+def test_topic_round_trip_train_eval_analyze(tmp_path, topic_csv):
+    train, test = topic_csv
+    model = tmp_path / "topic_model"
+    res = runner.invoke(app, ["train", "--task", "topic", "--data", str(train), "--text-col", "text",
+                              "--label-col", "intent", "--out", str(model), "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["labels"] == ["card", "login", "transfer"] and report["n"] == 150
+    assert (model / "manifest.json").exists()
+
+    res = runner.invoke(app, ["eval", "--task", "topic", "--data", str(test), "--text-col", "text",
+                              "--label-col", "intent", "--model", str(model), "--json"])
+    assert res.exit_code == 0, res.output
+    ev = json.loads(res.stdout)
+    assert set(ev) == {"task", "n", "accuracy", "macro_f1", "per_label"}
+    assert ev["task"] == "topic" and ev["n"] == 60
+    assert ev["accuracy"] >= 0.9
+    assert set(ev["per_label"]["login"]) == {"precision", "recall", "f1", "support"}
+
+    src = _write(tmp_path / "new.csv", ["text"], [("手机银行又登录不上了",), ("转账到现在还没到账",)])
+    res = runner.invoke(app, ["analyze", str(src), "--model", str(model)])
+    assert res.exit_code == 0, res.output
+    first = [json.loads(x)["topics"][0] for x in res.stdout.splitlines()]
+    assert [t["code"] for t in first] == ["login", "transfer"]
+    assert first[0]["triggers"] and 0 < first[0]["score"] <= 1
+
+
+def test_sentiment_round_trip_with_binary_labels(tmp_path, sentiment_csv):
+    model = tmp_path / "sent_model"
+    res = runner.invoke(app, ["train", "--task", "sentiment", "--data", str(sentiment_csv), "--text-col", "review",
+                              "--label-col", "label", "--out", str(model)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["eval", "--task", "sentiment", "--data", str(sentiment_csv), "--text-col", "review",
+                              "--label-col", "label", "--model", str(model), "--json"])
+    ev = json.loads(res.stdout)
+    assert set(ev["per_label"]) == {"negative", "positive"}
+    assert ev["accuracy"] >= 0.95
+    # the built-in model scores the same file without --model
+    res = runner.invoke(app, ["eval", "--task", "sentiment", "--data", str(sentiment_csv), "--text-col", "review",
+                              "--label-col", "label", "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["accuracy"] >= 0.8

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from xinsheng.cases.models import Case
+from xinsheng.config import get_settings
 from xinsheng.customers.models import Customer
 from xinsheng.db import dialect_insert, session_scope, utcnow
 from xinsheng.demo.generator import DemoBank
 from xinsheng.identity.models import User
 from xinsheng.ingest.readers import records_from_list
-from xinsheng.ingest.service import IngestReport, ingest_records
+from xinsheng.ingest.service import ingest_records
 from xinsheng.interactions.models import Interaction
 
 log = logging.getLogger(__name__)
@@ -30,17 +31,15 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
     """Customers, staff, interactions and the open cases of the demo bank."""
     customers = ingest_records(records_from_list(bank.customers), "customers", engine)
     _load_staff(bank, engine)
-    interactions = IngestReport()
-    step = 5000
-    for start in range(0, len(bank.interactions), step):
-        chunk = bank.interactions[start:start + step]
-        part = ingest_records(records_from_list(chunk), "interactions", engine)
-        interactions.accepted += part.accepted
-        interactions.duplicates += part.duplicates
-        interactions.rejected += part.rejected
-        interactions.errors.extend(part.errors)
+    done = [0]
+
+    def progress(record) -> None:  # called with the last record of each batch
         if on_progress:
-            on_progress(len(chunk))
+            on_progress(record.line - done[0])
+        done[0] = record.line
+
+    interactions = ingest_records(records_from_list(bank.interactions), "interactions", engine,
+                                  on_progress=progress, workers=get_settings().ingest_workers)
     cases = _open_cases(engine)
     return {"customers": customers.accepted, "interactions": interactions.to_dict(), "open_cases": cases}
 

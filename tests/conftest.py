@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+import itertools
+
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -117,3 +119,51 @@ def client_as(app, engine):
     yield make
     for c in made:
         c.close()
+
+
+# Real-browser fixtures: a live server on this backend and one shared headless Chromium
+# (Playwright's sync API cannot start twice in one thread, so there is exactly one).
+_n = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.support.browser import BrowserUnavailable, chromium_browser
+
+    try:
+        with chromium_browser() as b:
+            yield b
+    except BrowserUnavailable as exc:
+        pytest.skip(f"Chromium unavailable: {exc}")
+
+
+@pytest.fixture
+def base_url(engine, db_url):
+    from tests.support.browser import live_server
+    from xinsheng.app import create_app
+
+    with live_server(create_app(db_url)) as url:
+        yield url
+
+
+@pytest.fixture
+def sign_in(engine):
+    """``sign_in(page, base_url, "supervisor")``: a new user of that role signs in through
+    the real sign-in page; returns the username."""
+    from xinsheng.db import session_scope
+    from xinsheng.identity.actions import do_create_user
+
+    def go(page, base_url: str, role: str, **fields) -> str:
+        username = f"{role.replace('_', '-')}{next(_n)}"
+        with session_scope(engine) as session:
+            do_create_user(session, username=username, role=role, password=PASSWORD,
+                           display_name=fields.pop("display_name", username), **fields)
+        page.goto(base_url + "/signin")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("#signin-form button[type=submit]")
+        page.wait_for_selector("#whoami")
+        return username
+
+    return go

@@ -132,6 +132,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(_plotly_js(), media_type="text/javascript")
 
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next):
+        """No framing, no MIME sniffing, no caching of anything but static files."""
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

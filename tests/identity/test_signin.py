@@ -42,6 +42,7 @@ def test_sign_in_sets_a_secure_session_cookie_and_sign_out_ends_it(app, engine, 
         assert "Secure" in cookie, "behind https the cookie is Secure"
         home = c.get("/")
         assert home.status_code == 200 and "周主管" in home.text
+        assert home.headers["cache-control"] == "no-store" and home.headers["x-frame-options"] == "DENY"
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', home.text).group(1)
         assert c.post("/signout", follow_redirects=False).status_code == 403, "sign-out needs the CSRF token"
         out = c.post("/signout", data={"csrf_token": csrf}, follow_redirects=False)
@@ -97,10 +98,16 @@ def test_lock_out_after_repeated_failures_then_admin_unlocks(app, engine, alice,
         assert locked.status_code == 401, "the right password does not work while locked"
         unknown = sign_in(c, "nobody", PASSWORD)
         assert unknown.status_code == 401 and unknown.text.count("用户名或密码错误") == 1
+        typo = sign_in(c, "My-Secret-Password", PASSWORD)
+        assert typo.status_code == 401
     with session_scope(engine) as s:
         assert s.query(User).filter_by(username="alice").one().locked_until > utcnow()
         failed = s.query(AuditEntry).filter_by(action="auth.signin_failed", target_ref="alice").all()
         assert len(failed) == 6 and failed[4].detail["locked_now"] and failed[5].detail["was_locked"]
+        unknown = s.query(AuditEntry).filter_by(action="auth.signin_failed", target_ref=None).all()
+        assert len(unknown) == 2 and all(e.detail["unknown_user"] for e in unknown)
+        assert not s.query(AuditEntry).filter(AuditEntry.actor.ilike("%secret%")).count(), \
+            "a password typed into the username field is not logged"
     admin = client_as("admin")
     assert admin.post("/admin/users/alice/enable").status_code == 200
     with TestClient(app) as c:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import base_url, browser, sign_in  # noqa: F401  (shared fixtures)
 from tests.knowledge.conftest import add_message
 from tests.support.browser import browser_page
 

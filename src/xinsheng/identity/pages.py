@@ -83,12 +83,14 @@ def _sign_in(request: Request, username: str, password: str):
         result = do_sign_in(session, username, password, ip=ip,
                             user_agent=request.headers.get("user-agent"))
         role = result.user.role if result.user else None
-    name = (username or "").strip().lower()[:64]
+    # an unknown name is not logged: people type their password into the wrong field
+    name = result.user.username if result.user else None
     if result.ok:
         append(engine, actor=name, actor_role=role, action="auth.signin", target_type="user",
                target_ref=name, ip=ip)
     else:
-        detail = {"locked_now": result.locked_now, "was_locked": result.was_locked}
+        detail = {"locked_now": result.locked_now, "was_locked": result.was_locked,
+                  "unknown_user": result.user is None}
         append(engine, actor=name or "anonymous", actor_role=role, action="auth.signin_failed",
                target_type="user", target_ref=name, ip=ip, detail=detail)
     return result

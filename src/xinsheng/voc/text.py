@@ -108,9 +108,21 @@ def _segmenter():
 
     with _lock:
         seg = rjieba.Jieba()
-        for word in banking_words():
+        for word in banking_words() + _taxonomy_words():
             seg.add_word(word, None, None)
     return seg
+
+
+def _taxonomy_words() -> list[str]:
+    """Chinese keywords of the shipped taxonomy: always in the dictionary, so segmentation
+    (and everything derived from it, such as cluster ids) is the same in every process."""
+    from xinsheng.voc.lexicon import load_yaml
+
+    words = []
+    for parent in load_yaml("taxonomy.yaml").get("topics", []):
+        for child in parent.get("children", []):
+            words += [str(w).split("|")[0] for w in child.get("keywords", []) if not str(w).isascii()]
+    return words
 
 
 def add_words(words: Iterable[str]) -> None:

@@ -5,9 +5,12 @@ from xinsheng.audit.views import router as audit_router
 from xinsheng.customers.views import router as customers_router
 from xinsheng.identity.views import router as identity_router
 from xinsheng.interactions.views import router as interactions_router
+from xinsheng.knowledge.views import assist_router, router as knowledge_router
 
 api_router = APIRouter()
 api_router.include_router(customers_router)
 api_router.include_router(interactions_router)
 api_router.include_router(identity_router)
 api_router.include_router(audit_router)
+api_router.include_router(knowledge_router)
+api_router.include_router(assist_router)

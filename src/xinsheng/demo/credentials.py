@@ -15,11 +15,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from xinsheng.audit.actions import append
 from xinsheng.config import get_settings
 from xinsheng.customers.models import Customer
 from xinsheng.db import session_scope, utcnow
 from xinsheng.identity.actions import do_create_user, do_set_password
 from xinsheng.identity.models import User
+from xinsheng.identity.principal import cli_principal
 from xinsheng.identity.security import generate_password
 from xinsheng.identity.service import find_user
 from xinsheng.interactions.models import Interaction
@@ -71,6 +73,8 @@ def create_demo_users(engine: Engine) -> tuple[list[dict], str]:
             do_set_password(session, user, password)
             users.append({"username": username, "role": role, "name": name})
     _write(users, password)
+    append(engine, actor=cli_principal().actor, actor_role="admin", action="demo.users", ip="cli",
+           target_type="user", detail={"users": [u["username"] for u in users]})
     return users, password
 
 

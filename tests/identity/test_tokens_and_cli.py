@@ -90,3 +90,23 @@ def test_user_cli_create_list_disable(app, engine, settings_env):
     with session_scope(engine) as s:
         actions = [a for (a,) in s.query(AuditEntry.action).order_by(AuditEntry.seq)]
     assert actions == ["user.create", "user.disable"]
+
+
+def test_admin_pages_make_and_revoke_tokens_and_users(app, client_as):
+    import re
+
+    admin = client_as("admin")
+    page = admin.post("/admin/tokens", data={"name": "crm", "role": "system", "scope": ["customers", "ingest"]})
+    secret = re.search(r'id="new-token".*?<code class="secret">([^<]+)</code>', page.text, re.S).group(1)
+    crm = _bearer(app, secret)
+    assert crm.get("/api/v1/me").json()["scopes"] == ["customers", "ingest"]
+    token_id = re.search(r'action="/admin/tokens/(\d+)/revoke"', page.text).group(1)
+    assert admin.post(f"/admin/tokens/{token_id}/revoke").status_code == 200
+    assert crm.get("/api/v1/me").status_code == 401
+    made = admin.post("/admin/users", data={"username": "zhao", "role": "complaint_handler",
+                                            "display_name": "赵敏", "authority_level": "2"})
+    assert made.status_code == 200 and re.search(r'<code class="secret">[^<]{12,}</code>', made.text)
+    bad = admin.post("/admin/users", data={"username": "Bad Name!", "role": "agent"}, headers={"accept": "text/html"})
+    assert bad.status_code == 422 and "username" in bad.text
+    assert admin.post(f"/admin/users/{admin.username}/disable").status_code == 422, "not yourself"
+    assert admin.post("/admin/users/nobody/disable").status_code == 404

@@ -99,10 +99,11 @@ def tokens_page(request: Request, session: SessionDep):
 
 
 @router.post("/tokens", response_class=HTMLResponse)
-async def create_token(request: Request, session: SessionDep, audit: Audit, me: CurrentUser,
-                       name: Text, role: Text, expires_days: Text = ""):
+def create_token(request: Request, session: SessionDep, audit: Audit, me: CurrentUser,
+                 name: Text, role: Text, expires_days: Text = "",
+                 scope: Annotated[list[str] | None, Form()] = None):
     """A token for a system: shown once."""
-    scopes = [s for s in (await request.form()).getlist("scope") if isinstance(s, str)]
+    scopes = scope or []
     token, secret = do_create_token(session, name=name, role=role, scopes=scopes, created_by=me.actor,
                                     expires_days=_int_or_none(expires_days, "expires_days"))
     session.commit()

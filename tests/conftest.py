@@ -8,7 +8,9 @@ tables are emptied after every test instead of rolling back one transaction.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import itertools
 
@@ -26,6 +28,10 @@ BACKENDS = ["sqlite", "postgresql"]
 # (CLI subprocesses inherit it through the environment).
 os.environ.setdefault("XINSHENG_PII_KEYS", Fernet.generate_key().decode("ascii"))
 os.environ.pop("XINSHENG_MODE", None)
+# One home for the test process: the built-in VOC model is trained there once per run
+# (≈30 s of CPU) and shared with every test's own home (see ``settings_env``).
+SESSION_HOME = Path(tempfile.mkdtemp(prefix="xinsheng-test-home-"))
+os.environ["XINSHENG_HOME"] = str(SESSION_HOME)
 
 
 @pytest.fixture(scope="session")
@@ -65,11 +71,25 @@ def engine(db_url) -> Iterator[Engine]:
     empty_tables(eng)
 
 
+@pytest.fixture(scope="session")
+def builtin_models() -> Path:
+    """The built-in VOC models, trained once for the whole run."""
+    from xinsheng.voc.pipeline import get_analyzer
+
+    get_analyzer()
+    return SESSION_HOME / "models"
+
+
 @pytest.fixture
-def settings_env(db_url, monkeypatch, tmp_path):
-    """Points the process settings (and CLI subprocesses) at this backend."""
+def settings_env(db_url, monkeypatch, tmp_path, builtin_models):
+    """Points the process settings (and CLI subprocesses) at this backend, with a home of
+    the test's own that shares the trained built-in models."""
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    for entry in builtin_models.iterdir():
+        (home / "models" / entry.name).symlink_to(entry)
     monkeypatch.setenv("XINSHENG_DATABASE_URL", db_url)
-    monkeypatch.setenv("XINSHENG_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XINSHENG_HOME", str(home))
     get_settings.cache_clear()
     yield dict(os.environ)
     get_settings.cache_clear()

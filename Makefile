@@ -26,6 +26,7 @@ run: export XINSHENG_MODE ?= demo
 run: $(VENV)/.installed
 	$(BIN)/xinsheng db upgrade
 	$(BIN)/xinsheng demo --if-empty
+	$(BIN)/xinsheng kb import --sample
 	$(BIN)/xinsheng serve --host $(HOST) --port $(PORT)
 
 ## make test: install with test tools, make sure PostgreSQL and Chromium exist, run everything.

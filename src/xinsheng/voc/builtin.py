@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["builtin_dir", "load_or_build_sentiment", "corpus_available", "BUILTIN_NAME"]
 
-BUILTIN_NAME = "sentiment-zh-v1"
+BUILTIN_NAME = "sentiment-zh-v2"
 
 
 def models_home() -> Path:
@@ -66,6 +66,7 @@ def read_corpus() -> tuple[list[str], list[str]]:
 
 def zh_featurizer() -> Featurizer:
     return Featurizer(word_range=(1, 1), char_range=(1, 3), min_df=2, max_features=300_000)
+
 
 
 def train_builtin(limit: int | None = None) -> LinearModel:

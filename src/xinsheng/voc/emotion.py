@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from xinsheng.voc.features import Doc
-from xinsheng.voc.rules import EMOTIONS, emotion_scores, get_resources
+from xinsheng.voc.rules import EMOTIONS, Cues, cues, get_resources
 
 __all__ = ["EmotionStage", "EMOTIONS"]
 
@@ -25,12 +25,12 @@ class EmotionStage:
     def sentences(self, text: str, lang: str) -> list[dict]:
         return [
             {"start": s, "end": e, "text": text[s:e], "emotions": emo}
-            for (s, e), emo in emotion_scores(text, get_resources(lang))
+            for (s, e), emo in cues(text, get_resources(lang)).sentences
         ]
 
-    def document(self, text: str, lang: str, sentiment_score: float = 0.0) -> dict[str, float]:
+    def document(self, text: str, lang: str, sentiment_score: float = 0.0, cue: Cues | None = None) -> dict[str, float]:
         doc = dict.fromkeys(EMOTIONS, 0.0)
-        for _, emo in emotion_scores(text, get_resources(lang)):
+        for _, emo in (cue or cues(text, get_resources(lang))).sentences:
             for k, v in emo.items():
                 if v > doc[k]:
                     doc[k] = v
@@ -41,5 +41,7 @@ class EmotionStage:
             doc["joy"] = round(doc["joy"] * 0.5, 3)
         return doc
 
-    def transform(self, docs: Sequence[Doc], langs: Sequence[str], scores: Sequence[float]) -> list[dict[str, float]]:
-        return [self.document(d[0], lg, s) for d, lg, s in zip(docs, langs, scores)]
+    def transform(self, docs: Sequence[Doc], langs: Sequence[str], scores: Sequence[float],
+                  lexical: Sequence[Cues] | None = None) -> list[dict[str, float]]:
+        lexical = lexical or [None] * len(docs)  # type: ignore[list-item]
+        return [self.document(d[0], lg, s, c) for d, lg, s, c in zip(docs, langs, scores, lexical)]

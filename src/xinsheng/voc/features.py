@@ -1,9 +1,13 @@
 """Sparse TF-IDF features over words and character n-grams, built for throughput.
 
-A ``Featurizer`` learns a vocabulary (``fit``) and turns a batch of documents into a
-CSR matrix (``transform``) with one Python-level pass per document and the weighting
-done in numpy. A document is a pair ``(normalised_text, words)``. Its state is plain
-lists and arrays (JSON + npz), so models load without pickle.
+A ``Featurizer`` learns a vocabulary (``fit``) and turns a batch of documents into a CSR
+matrix (``transform``). A document is a pair ``(normalised_text, words)``.
+
+Character n-grams never become Python strings: a batch is encoded once as an array of
+code points and each n-gram (n ≤ 3) is packed into one 63-bit integer (21 bits per
+code point), looked up in the sorted vocabulary with ``np.searchsorted``. Only words go
+through a Python dict. The state is plain lists and arrays (JSON + npz), so models load
+without pickle.
 """
 from __future__ import annotations
 
@@ -15,21 +19,42 @@ from typing import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 
-__all__ = ["Featurizer", "Doc", "char_ngrams"]
+__all__ = ["Featurizer", "Doc", "char_keys", "key_to_text"]
 
 Doc = tuple[str, Sequence[str]]
+_BITS = 21
+_MASK = (1 << _BITS) - 1
 
 
-def char_ngrams(text: str, lo: int, hi: int) -> list[str]:
-    """All character n-grams of ``text`` with lo ≤ n ≤ hi (spaces removed for Chinese text)."""
-    out: list[str] = []
-    n = len(text)
-    for k in range(lo, hi + 1):
-        if k == 1:
-            out.extend(text)
-        else:
-            out.extend([text[i : i + k] for i in range(n - k + 1)])
-    return out
+def char_keys(texts: Sequence[str], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, doc index) of every character n-gram (lo ≤ n ≤ hi ≤ 3) of ``texts``."""
+    if hi <= 0 or not texts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    joined = "\x00".join(texts) + "\x00"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    doc = np.cumsum(codes == 0) - (codes == 0)  # separator belongs to the document it ends
+    keys, docs = [], []
+    for n in range(max(lo, 1), min(hi, 3) + 1):
+        m = len(codes) - n + 1
+        if m <= 0:
+            continue
+        k = codes[:m].copy()
+        ok = k != 0
+        for j in range(1, n):
+            nxt = codes[j : j + m]
+            k = (k << _BITS) | nxt
+            ok &= nxt != 0
+        keys.append(k[ok])
+        docs.append(doc[:m][ok])
+    return np.concatenate(keys), np.concatenate(docs)
+
+
+def key_to_text(key: int) -> str:
+    chars = []
+    while key:
+        chars.append(chr(key & _MASK))
+        key >>= _BITS
+    return "".join(reversed(chars))
 
 
 def word_ngrams(words: Sequence[str], lo: int, hi: int) -> list[str]:
@@ -41,116 +66,123 @@ def word_ngrams(words: Sequence[str], lo: int, hi: int) -> list[str]:
 
 @dataclass
 class Featurizer:
-    """Words (n-grams ``word_range``) + characters (n-grams ``char_range``), TF-IDF, l2-normalised."""
+    """Words (n-grams ``word_range``) + characters (n-grams ``char_range``, n ≤ 3), TF-IDF, l2-normalised."""
 
     word_range: tuple[int, int] = (1, 1)
-    char_range: tuple[int, int] = (1, 3)
+    char_range: tuple[int, int] = (1, 2)
     min_df: int = 2
     max_features: int = 300_000
     sublinear_tf: bool = True
     strip_spaces: bool = True
     word_vocab: dict[str, int] = field(default_factory=dict)
-    char_vocab: dict[str, int] = field(default_factory=dict)
+    char_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # sorted
+    char_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     @property
     def n_features(self) -> int:
-        return len(self.word_vocab) + len(self.char_vocab)
+        return len(self.word_vocab) + len(self.char_keys)
 
-    def _chars(self, text: str) -> list[str]:
-        if self.char_range[1] <= 0:
-            return []
-        t = text.replace(" ", "") if self.strip_spaces else text
-        return char_ngrams(t, *self.char_range)
+    def _texts(self, docs: Sequence[Doc]) -> list[str]:
+        return [d[0].replace(" ", "") for d in docs] if self.strip_spaces else [d[0] for d in docs]
 
     def _words(self, words: Sequence[str]) -> list[str]:
-        if self.word_range[1] <= 0:
-            return []
-        return word_ngrams(words, *self.word_range)
+        return word_ngrams(words, *self.word_range) if self.word_range[1] > 0 else []
 
     def fit(self, docs: Iterable[Doc]) -> Featurizer:
+        docs = list(docs)
         wdf: Counter[str] = Counter()
-        cdf: Counter[str] = Counter()
-        n = 0
-        for text, words in docs:
+        for _, words in docs:
             wdf.update(set(self._words(words)))
-            cdf.update(set(self._chars(text)))
-            n += 1
-        keep = [(g, c, "w") for g, c in wdf.items() if c >= self.min_df]
-        keep += [(g, c, "c") for g, c in cdf.items() if c >= self.min_df]
-        keep.sort(key=lambda x: (-x[1], x[0]))
-        keep = keep[: self.max_features]
-        self.word_vocab, self.char_vocab = {}, {}
-        dfs = np.zeros(len(keep), dtype=np.float64)
-        for i, (g, c, kind) in enumerate(keep):
-            (self.word_vocab if kind == "w" else self.char_vocab)[g] = i
+        keys, doc = char_keys(self._texts(docs), *self.char_range)
+        order = np.lexsort((doc, keys))
+        keys, doc = keys[order], doc[order]
+        first = np.ones(len(keys), bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (doc[1:] != doc[:-1])
+        ukeys, cdf = np.unique(keys[first], return_counts=True)
+        cand = [(c, 0, w) for w, c in wdf.items() if c >= self.min_df]
+        cand += [(int(c), 1, int(k)) for k, c in zip(ukeys, cdf) if c >= self.min_df]
+        cand.sort(key=lambda x: (-x[0], x[1], x[2]))
+        cand = cand[: self.max_features]
+        self.word_vocab = {}
+        ck, ci = [], []
+        dfs = np.zeros(len(cand), dtype=np.float64)
+        for i, (c, kind, g) in enumerate(cand):
+            if kind == 0:
+                self.word_vocab[g] = i  # type: ignore[index]
+            else:
+                ck.append(g)
+                ci.append(i)
             dfs[i] = c
-        self.idf = (np.log((1 + n) / (1 + dfs)) + 1).astype(np.float32)
+        self._set_chars(np.asarray(ck, np.int64), np.asarray(ci, np.int64))
+        self.idf = (np.log((1 + len(docs)) / (1 + dfs)) + 1).astype(np.float32)
         return self
 
-    def transform(self, docs: Iterable[Doc]) -> sparse.csr_matrix:
-        wget, cget = self.word_vocab.get, self.char_vocab.get
-        flat: list[int] = []
-        indptr = [0]
-        for text, words in docs:
-            flat.extend(map(wget, self._words(words), repeat(-1)))
-            flat.extend(map(cget, self._chars(text), repeat(-1)))
-            indptr.append(len(flat))
-        return self._weigh(np.asarray(flat, dtype=np.int64), np.asarray(indptr, dtype=np.int64))
+    def _set_chars(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        order = np.argsort(keys)
+        self.char_keys, self.char_ids = keys[order], ids[order]
 
-    def _weigh(self, idx: np.ndarray, indptr: np.ndarray) -> sparse.csr_matrix:
-        valid = idx >= 0
-        cum = np.concatenate(([0], np.cumsum(valid)))
-        indptr = cum[indptr]
-        idx = idx[valid]
-        data = np.ones(len(idx), dtype=np.float32)
-        m = sparse.csr_matrix((data, idx, indptr), shape=(len(indptr) - 1, self.n_features))
+    def transform(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
+        docs = list(docs)
+        wget = self.word_vocab.get
+        flat: list[int] = []
+        counts = []
+        for _, words in docs:
+            before = len(flat)
+            flat.extend(map(wget, self._words(words), repeat(-1)))
+            counts.append(len(flat) - before)
+        widx = np.asarray(flat, dtype=np.int64)
+        wdoc = np.repeat(np.arange(len(docs)), counts)
+        keys, cdoc = char_keys(self._texts(docs), *self.char_range)
+        cidx = np.full(len(keys), -1, np.int64)
+        if len(self.char_keys) and len(keys):
+            pos = np.searchsorted(self.char_keys, keys)
+            pos[pos == len(self.char_keys)] = 0
+            hit = self.char_keys[pos] == keys
+            cidx[hit] = self.char_ids[pos[hit]]
+        idx = np.concatenate([widx, cidx])
+        rows = np.concatenate([wdoc, cdoc])
+        ok = idx >= 0
+        return self._weigh(rows[ok], idx[ok], len(docs))
+
+    def _weigh(self, rows: np.ndarray, idx: np.ndarray, n: int) -> sparse.csr_matrix:
+        m = sparse.csr_matrix((np.ones(len(idx), np.float32), (rows, idx)), shape=(n, self.n_features))
         m.sum_duplicates()
         if self.sublinear_tf:
             np.log(m.data, out=m.data)
             m.data += 1
         m.data *= self.idf[m.indices]
-        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-        norms = np.sqrt(np.bincount(rows, weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
+        r = np.repeat(np.arange(n), np.diff(m.indptr))
+        norms = np.sqrt(np.bincount(r, weights=m.data.astype(np.float64) ** 2, minlength=n))
         norms[norms == 0] = 1
-        m.data /= norms[rows].astype(np.float32)
+        m.data /= norms[r].astype(np.float32)
         return m
 
     def feature_names(self) -> list[str]:
         names = [""] * self.n_features
         for g, i in self.word_vocab.items():
             names[i] = g.replace("\x01", " ")
-        for g, i in self.char_vocab.items():
-            names[i] = g
+        for k, i in zip(self.char_keys.tolist(), self.char_ids.tolist()):
+            names[i] = key_to_text(k)
         return names
 
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        """(JSON-able config and vocabularies, arrays) for saving."""
+        """(JSON-able config and word vocabulary, arrays) for saving."""
         meta = {
-            "word_range": list(self.word_range),
-            "char_range": list(self.char_range),
-            "min_df": self.min_df,
-            "max_features": self.max_features,
-            "sublinear_tf": self.sublinear_tf,
-            "strip_spaces": self.strip_spaces,
+            "word_range": list(self.word_range), "char_range": list(self.char_range),
+            "min_df": self.min_df, "max_features": self.max_features,
+            "sublinear_tf": self.sublinear_tf, "strip_spaces": self.strip_spaces,
             "word_vocab": sorted(self.word_vocab, key=self.word_vocab.__getitem__),
             "word_ids": sorted(self.word_vocab.values()),
-            "char_vocab": sorted(self.char_vocab, key=self.char_vocab.__getitem__),
-            "char_ids": sorted(self.char_vocab.values()),
         }
-        return meta, {"idf": self.idf}
+        return meta, {"idf": self.idf, "char_keys": self.char_keys, "char_ids": self.char_ids}
 
     @classmethod
     def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Featurizer:
-        f = cls(
-            word_range=tuple(meta["word_range"]),
-            char_range=tuple(meta["char_range"]),
-            min_df=meta["min_df"],
-            max_features=meta["max_features"],
-            sublinear_tf=meta["sublinear_tf"],
-            strip_spaces=meta["strip_spaces"],
-        )
+        f = cls(word_range=tuple(meta["word_range"]), char_range=tuple(meta["char_range"]),
+                min_df=meta["min_df"], max_features=meta["max_features"],
+                sublinear_tf=meta["sublinear_tf"], strip_spaces=meta["strip_spaces"])
         f.word_vocab = dict(zip(meta["word_vocab"], meta["word_ids"]))
-        f.char_vocab = dict(zip(meta["char_vocab"], meta["char_ids"]))
+        f._set_chars(np.asarray(arrays["char_keys"], np.int64), np.asarray(arrays["char_ids"], np.int64))
         f.idf = np.asarray(arrays["idf"], dtype=np.float32)
         return f

@@ -25,7 +25,8 @@ class FlagStage:
     score_for_complaint: float = -0.5
 
     def flags(self, text: str, lang: str, sentiment: float, emotions: dict[str, float]) -> list[str]:
-        found = {tag for hit in get_resources(lang).flags.find(text) for tag, _ in hit.tags}
+        lex = get_resources(lang).flags
+        found = {tag for _, _, word in lex.spans(text) for tag, _ in lex.tags(word)}
         if emotions.get("anger", 0) >= self.anger_for_complaint and sentiment <= self.score_for_complaint:
             found.add("complaint")
         if "regulatory_risk" in found:

@@ -7,7 +7,6 @@ words, numbers and masks are never keywords.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -17,7 +16,6 @@ from xinsheng.voc.rules import get_resources
 
 __all__ = ["KeywordStage"]
 
-_JUNK = re.compile(r"^[0-9.%,:/\-]+$|^[a-z]$|^[\u4e00-\u9fff]$")
 
 
 @dataclass
@@ -31,7 +29,7 @@ class KeywordStage:
 
     def keywords(self, words: Sequence[str], lang: str) -> list[str]:
         stop = get_resources(lang).stopwords
-        tf = Counter(w for w in words if w not in stop and not _JUNK.match(w))
+        tf = Counter(w for w in words if len(w) > 1 and w not in stop and not w.isdigit())
         if not tf:
             return []
         get = self.idf.get

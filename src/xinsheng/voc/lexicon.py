@@ -89,6 +89,17 @@ class Lexicon:
         get = self._frozen.__getitem__
         return [Hit(m.group(), m.start(), m.end(), get(m.group())) for m in self._rx.finditer(text)]
 
+    def tags(self, word: str) -> tuple[tuple[str, float], ...]:
+        return self._frozen[word]
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Like ``find`` but as bare ``(start, end, word)`` tuples (the hot path)."""
+        if self._rx is None:
+            self.compile()
+        if self._rx is None:
+            return []
+        return [(*m.span(), m.group()) for m in self._rx.finditer(text)]
+
     def __contains__(self, word: str) -> bool:
         return word in self.entries
 

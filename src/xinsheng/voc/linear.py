@@ -93,7 +93,7 @@ class LinearModel:
         doc = json.loads((folder / f"{name}.json").read_text("utf-8"))
         with np.load(folder / f"{name}.npz", allow_pickle=False) as arr:
             arrays = {k: arr[k] for k in arr.files}
-        feat = Featurizer.from_state(doc["featurizer"], {"idf": arrays["idf"]})
+        feat = Featurizer.from_state(doc["featurizer"], arrays)
         return cls(feat, list(doc["classes"]), arrays["coef"].astype(np.float32),
                    arrays["intercept"].astype(np.float32), doc.get("meta", {}))
 

@@ -20,6 +20,7 @@ from xinsheng.voc.flags import FlagStage
 from xinsheng.voc.keywords import KeywordStage
 from xinsheng.voc.linear import LinearModel
 from xinsheng.voc.masking import MaskResult, mask_pii
+from xinsheng.voc.rules import cues, get_resources
 from xinsheng.voc.sentiment import SentimentStage
 from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize, segment
 from xinsheng.voc.topics import ModelTopics, RuleTopics, Taxonomy, TopicStage
@@ -80,9 +81,10 @@ class Analyzer:
 
     def _batch(self, texts: Sequence[str | None], lang: str) -> list[dict]:
         p = self.prepare(texts, lang)
-        sent = self.sentiment.transform(p.docs, p.langs)
+        lexical = [cues(d[0], get_resources(lg)) for d, lg in zip(p.docs, p.langs)]
+        sent = self.sentiment.transform(p.docs, p.langs, lexical)
         scores = [s["score"] for s in sent]
-        emos = self.emotions.transform(p.docs, p.langs, scores)
+        emos = self.emotions.transform(p.docs, p.langs, scores, lexical)
         topics = self.topics.transform(p.docs, p.langs)
         flags = self.flags.transform(p.docs, p.langs, scores, emos)
         kws = self.keywords.transform(p.docs, p.langs)

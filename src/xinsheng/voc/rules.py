@@ -1,9 +1,10 @@
-"""Lexicon rules shared by the sentiment and emotion stages.
+"""Lexicon rules shared by the sentiment and emotion stages, in one pass over the text.
 
 A sentiment word's weight is modified by what precedes it in the same clause:
 negators flip it (不满意 is listed whole; 不太满意 = 不太 + 满意), degree adverbs scale it
 (非常, 有点), a contrast (虽然…但是…) discounts what comes before the turn and stresses
-what comes after, and a sarcasm marker (呵呵, 真是服了) turns praise into blame.
+what comes after, and a sarcasm marker (呵呵, 真是服了) turns praise into blame. Emotion
+words are scaled by degree and exclamation marks and cancelled by negation (不生气).
 """
 from __future__ import annotations
 
@@ -12,38 +13,51 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
+from typing import NamedTuple
 
-from xinsheng.voc.lexicon import Hit, Lexicon, load_yaml, weighted_words
+from xinsheng.voc.lexicon import Lexicon, load_yaml, weighted_words
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LangResources", "get_resources", "sentence_spans", "rule_sentiment", "emotion_scores", "EMOTIONS"]
+__all__ = ["LangResources", "Cues", "get_resources", "cues", "rule_sentiment", "emotion_scores", "EMOTIONS"]
 
 EMOTIONS = ("anger", "anxiety", "sadness", "gratitude", "joy", "surprise")
 _SENT_SPLIT = {
     "zh": re.compile(r"[^。!?;~\n]+[。!?;~\n]*"),
     "en": re.compile(r"[^.!?;\n]+(?:[.!?;\n]+|$)"),
 }
-# Largest gap (characters) between a modifier and the word it modifies.
-_WINDOW = {"zh": 3, "en": 12}
+_WINDOW = {"zh": 3, "en": 12}  # largest gap (characters) between a modifier and its word
+_NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
+
+
+class Entry(NamedTuple):
+    """What one lexicon word means: polarity, modifier roles and emotions."""
+
+    polar: float | None
+    negator: bool
+    degree: float | None
+    contrast: bool
+    sarcasm: bool
+    emotions: tuple[tuple[str, float], ...]
 
 
 @dataclass
 class LangResources:
-    """The lexicons of one language, compiled."""
+    """The compiled lexicons of one language."""
 
     lang: str
-    sentiment: Lexicon
-    emotions: Lexicon
+    cue: Lexicon  # sentiment + emotion words and their modifiers, one trie
+    entries: dict[str, Entry]
     flags: Lexicon
     stopwords: frozenset[str]
 
 
-def _modifiers(lex: Lexicon, data: dict) -> None:
-    lex.add_words(data.get("negators", []), "negator")
-    for w, m in weighted_words(data.get("degree", {})):
-        lex.add(w, "degree", m)
+class Cues(NamedTuple):
+    """The lexical reading of one text: rule polarity, number of polar cues, per-sentence emotions."""
+
+    polarity: float
+    n_polar: int
+    sentences: list[tuple[tuple[int, int], dict[str, float]]]
 
 
 def _vader_words() -> list[tuple[str, float]]:
@@ -61,138 +75,134 @@ def _vader_words() -> list[tuple[str, float]]:
     return out
 
 
+def _entries(data: dict, lang: str) -> dict[str, Entry]:
+    polar = dict(_vader_words()) if lang == "en" else {}
+    polar.update(weighted_words(data.get("positive", {})) + weighted_words(data.get("negative", {})))
+    polar = {str(w).lower(): v for w, v in polar.items()}
+    neg = {str(w).lower() for w in data.get("negators", [])}
+    deg = {str(w).lower(): v for w, v in weighted_words(data.get("degree", {}))}
+    contrast = {str(w).lower() for w in data.get("contrast_after", []) + data.get("concession", [])}
+    turn = {str(w).lower() for w in data.get("contrast_after", [])}
+    sarcasm = {str(w).lower() for w in data.get("sarcasm", [])}
+    neutral = {str(w).lower() for w in data.get("neutral", [])}
+    emo: dict[str, list[tuple[str, float]]] = {}
+    for name, words in (data.get("emotions") or {}).items():
+        for w, v in weighted_words(words):
+            emo.setdefault(str(w).lower(), []).append((name, v))
+    words = set(polar) | neg | set(deg) | contrast | sarcasm | neutral | set(emo)
+    out = {}
+    for w in words:
+        p = polar.get(w)
+        if p is None and w not in neutral and w not in neg:
+            p = _inherit(w, polar)
+        e = emo.get(w)
+        if e is None and not any(w.startswith(n) for n in neg):
+            e = _inherit(w, emo)
+        out[w] = Entry(p, w in neg, deg.get(w), w in turn, w in sarcasm, tuple(e or ()))
+    return out
+
+
+def _inherit(word: str, table: dict):
+    """The value of the longest listed word inside ``word`` (so 我要投诉 keeps 投诉's polarity)."""
+    best = None
+    for n in range(len(word) - 1, 1, -1):
+        for i in range(len(word) - n + 1):
+            if word[i : i + n] in table:
+                return table[word[i : i + n]]
+    return best
+
+
 @lru_cache(maxsize=4)
 def get_resources(lang: str) -> LangResources:
     data = load_yaml(f"lexicon_{lang}.yaml")
     wb = lang == "en"
-    sent = Lexicon(word_boundary=wb)
-    if lang == "en":
-        for w, v in _vader_words():
-            sent.add(w, "polar", v)
-    for w, v in weighted_words(data.get("positive", {})) + weighted_words(data.get("negative", {})):
-        sent.entries.pop(w, None)
-        sent.add(w, "polar", v)
-    _modifiers(sent, data)
-    sent.add_words(data.get("contrast_after", []), "contrast")
-    sent.add_words(data.get("concession", []), "concession")
-    sent.add_words(data.get("sarcasm", []), "sarcasm")
-    sent.add_words(data.get("neutral", []), "neutral")
-    emo = Lexicon(word_boundary=wb)
-    for name, words in (data.get("emotions") or {}).items():
-        for w, v in weighted_words(words):
-            emo.add(w, name, v)
-    _modifiers(emo, data)
+    entries = _entries(data, lang)
+    cue = Lexicon(word_boundary=wb)
+    cue.add_words(entries, "cue")
     flags = Lexicon(word_boundary=wb)
     for name, words in (data.get("flags") or {}).items():
         flags.add_words(words, name)
     stop = frozenset(str(w).lower() for w in data.get("stopwords", []))
-    return LangResources(lang, sent.compile(), emo.compile(), flags.compile(), stop)
+    return LangResources(lang, cue.compile(), entries, flags.compile(), stop)
 
 
-def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in _SENT_SPLIT[lang].finditer(text) if m.group().strip()]
-    return spans or [(0, len(text))]
-
-
-def _tag(hit: Hit, name: str) -> float | None:
-    for t, v in hit.tags:
-        if t == name:
-            return v
-    return None
-
-
-def _modify(hits: Sequence[Hit], i: int, window: int) -> tuple[bool, float]:
+def _modify(hits: list[tuple[int, int, Entry]], i: int, window: int) -> tuple[bool, float]:
     """Negation parity and degree multiplier from the modifiers right before ``hits[i]``."""
-    negated, mult, edge = False, 1.0, hits[i].start
+    negated, mult, edge = False, 1.0, hits[i][0]
     j = i - 1
-    while j >= 0 and edge - hits[j].end <= window:
-        h = hits[j]
-        deg = _tag(h, "degree")
-        if _tag(h, "negator") is not None:
+    while j >= 0 and edge - hits[j][1] <= window:
+        e = hits[j][2]
+        if e.negator:
             negated = not negated
-        elif deg is not None:
-            mult *= deg
+        elif e.degree is not None:
+            mult *= e.degree
         else:
             break
-        edge, j = h.start, j - 1
+        edge, j = hits[j][0], j - 1
     return negated, mult
 
 
-def _sentence_polarity(hits: list[Hit], lang: str, exclaim: int) -> tuple[float, int]:
-    window = _WINDOW[lang]
-    sarcastic = any(_tag(h, "sarcasm") is not None for h in hits)
-    turn = next((h.start for h in hits if _tag(h, "contrast") is not None), None)
+def _sentence(hits: list[tuple[int, int, Entry]], window: int, exclaim: int) -> tuple[float, int, dict[str, float]]:
+    sarcastic = any(h[2].sarcasm for h in hits)
+    turn = next((h[0] for h in hits if h[2].contrast), None)
     total, n = 0.0, 0
-    for i, h in enumerate(hits):
-        w = _tag(h, "polar")
-        if w is None:
+    keep: dict[str, float] = {}
+    boost = 1 + 0.15 * min(exclaim, 3)
+    for i, (start, _, e) in enumerate(hits):
+        if e.polar is None and not e.emotions:
             continue
         negated, mult = _modify(hits, i, window)
-        if negated:
-            w = -w * (0.8 if w > 0 else 0.5)
-        w *= mult
-        if sarcastic and w > 0:
-            w = -w
-        if turn is not None:
-            w *= 0.5 if h.start < turn else 1.5
-        total += w
-        n += 1
+        if e.polar is not None:
+            w = -e.polar * (0.8 if e.polar > 0 else 0.5) if negated else e.polar
+            w *= mult
+            if sarcastic and w > 0:
+                w = -w
+            if turn is not None:
+                w *= 0.5 if start < turn else 1.5
+            total += w
+            n += 1
+        if not negated:
+            for name, v in e.emotions:
+                keep[name] = keep.get(name, 1.0) * (1 - min(1.0, v * min(mult, 1.6) * boost))
     if sarcastic:
-        total -= 1.5
-        n += 1
+        total, n = total - 1.5, n + 1
     if total < 0 and exclaim:
-        total *= 1 + 0.15 * min(exclaim, 3)
-    return total, n
+        total *= boost
+    emotions = dict(_NO_EMOTION)
+    for name, miss in keep.items():
+        emotions[name] = round(1 - miss, 3)
+    return total, n, emotions
+
+
+def cues(text: str, res: LangResources) -> Cues:
+    """Rule polarity and per-sentence emotions of normalised ``text`` (one lexicon pass)."""
+    get = res.entries.__getitem__
+    hits = [(s, e, get(w)) for s, e, w in res.cue.spans(text)]
+    window = _WINDOW[res.lang]
+    if not hits:
+        return Cues(0.0, 0, [((0, len(text)), dict(_NO_EMOTION))])
+    total, n, out, k = 0.0, 0, [], 0
+    for m in _SENT_SPLIT[res.lang].finditer(text):
+        s, e = m.span()
+        part = []
+        while k < len(hits) and hits[k][0] < e:
+            part.append(hits[k])
+            k += 1
+        if part:
+            t, c, emo = _sentence(part, window, text.count("!", s, e))
+            total, n = total + t, n + c
+            out.append(((s, e), emo))
+        elif m.group().strip():
+            out.append(((s, e), dict(_NO_EMOTION)))
+    return Cues(total, n, out or [((0, len(text)), dict(_NO_EMOTION))])
 
 
 def rule_sentiment(text: str, res: LangResources) -> tuple[float, int]:
     """(summed rule polarity, number of polar cues) of normalised ``text``."""
-    hits = res.sentiment.find(text)
-    if not hits:
-        return 0.0, 0
-    total, n = 0.0, 0
-    k = 0
-    for s, e in sentence_spans(text, res.lang):
-        part = []
-        while k < len(hits) and hits[k].start < e:
-            if hits[k].start >= s:
-                part.append(hits[k])
-            k += 1
-        if part:
-            t, c = _sentence_polarity(part, res.lang, text.count("!", s, e))
-            total, n = total + t, n + c
-    return total, n
-
-
-def _sentence_emotions(hits: list[Hit], lang: str, exclaim: int) -> dict[str, float]:
-    window = _WINDOW[lang]
-    keep = {e: 1.0 for e in EMOTIONS}
-    boost = 1 + 0.15 * min(exclaim, 3)
-    for i, h in enumerate(hits):
-        for tag, v in h.tags:
-            if tag not in keep:
-                continue
-            negated, mult = _modify(hits, i, window)
-            if negated:
-                continue
-            x = min(1.0, v * min(mult, 1.6) * boost)
-            keep[tag] *= 1 - x
-    return {e: round(1 - keep[e], 3) for e in EMOTIONS}
+    c = cues(text, res)
+    return c.polarity, c.n_polar
 
 
 def emotion_scores(text: str, res: LangResources) -> list[tuple[tuple[int, int], dict[str, float]]]:
     """Per sentence: (span, {emotion: intensity in [0, 1]})."""
-    hits = res.emotions.find(text)
-    out = []
-    k = 0
-    for s, e in sentence_spans(text, res.lang):
-        part = []
-        while k < len(hits) and hits[k].start < e:
-            if hits[k].start >= s:
-                part.append(hits[k])
-            k += 1
-        if part:
-            out.append(((s, e), _sentence_emotions(part, res.lang, text.count("!", s, e))))
-        else:
-            out.append(((s, e), dict.fromkeys(EMOTIONS, 0.0)))
-    return out
+    return cues(text, res).sentences

@@ -18,7 +18,7 @@ import numpy as np
 
 from xinsheng.voc.features import Doc
 from xinsheng.voc.linear import LinearModel
-from xinsheng.voc.rules import get_resources, rule_sentiment
+from xinsheng.voc.rules import Cues, cues, get_resources
 
 __all__ = ["SentimentStage", "canonical_sentiment", "label_for"]
 
@@ -85,8 +85,8 @@ class SentimentStage:
             out.append({"label": m.classes[int(row.argmax())], "score": round(float(s), 4)})
         return out
 
-    def transform(self, docs: Sequence[Doc], langs: Sequence[str]) -> list[dict]:
-        """``{"label", "score"}`` per document."""
+    def transform(self, docs: Sequence[Doc], langs: Sequence[str], lexical: Sequence[Cues] | None = None) -> list[dict]:
+        """``{"label", "score"}`` per document (``lexical``: precomputed rule cues, optional)."""
         out: list[dict | None] = [None] * len(docs)
         if self.trained is not None:
             lang = self.trained.meta.get("lang", "zh")
@@ -97,8 +97,8 @@ class SentimentStage:
         zh = [i for i in todo if langs[i] == "zh"]
         z_model = dict(zip(zh, self._builtin_logits([docs[i] for i in zh])))
         for i in todo:
-            res = get_resources(langs[i])
-            rule, n = rule_sentiment(docs[i][0], res)
+            c = lexical[i] if lexical is not None else cues(docs[i][0], get_resources(langs[i]))
+            rule, n = c.polarity, c.n_polar
             z = z_model.get(i, 0.0)
             if n == 0:  # no opinion cue: the review-trained model alone is weak evidence
                 z *= self.uninformed_shrink

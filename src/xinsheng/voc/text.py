@@ -33,7 +33,6 @@ _REPEAT = re.compile(r"([^0-9])\1{2,}")
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
 
 _lock = threading.Lock()
 
@@ -89,6 +88,8 @@ def normalize(text: str) -> str:
 def detect_lang(text: str) -> str:
     """``zh`` when the text is mostly Chinese characters (or has no letters), otherwise ``en``."""
     sample = text[:400]
+    if not _LATIN.search(sample):
+        return "zh"  # Chinese, or no letters at all: the Chinese-first default
     n_cjk = len(_CJK.findall(sample))
     n_latin = len(_LATIN.findall(sample))
     if not n_cjk:
@@ -141,4 +142,4 @@ def segment(text: str, keep_punct: bool = False) -> list[str]:
     words = _segmenter().cut(text)
     if keep_punct:
         return [w for w in words if not w.isspace()]
-    return [w for w in words if not _PUNCT_OR_SPACE.match(w)]
+    return [w for w in words if w[0].isalnum() or w[-1].isalnum()]

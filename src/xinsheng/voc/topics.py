@@ -94,10 +94,12 @@ class RuleTopics:
         return leaf.label_en if lang == "en" else leaf.label
 
     def find(self, text: str, lang: str) -> list[dict]:
+        lex = self._lex["en" if lang == "en" else "zh"]
+        tags = lex.tags
         found: dict[str, dict[str, float]] = {}
-        for hit in self._lex["en" if lang == "en" else "zh"].find(text):
-            for code, w in hit.tags:
-                found.setdefault(code, {})[hit.word] = w
+        for _, _, word in lex.spans(text):
+            for code, w in tags(word):
+                found.setdefault(code, {})[word] = w
         if self._patterns is not None and lang != "en":
             for m in self._patterns.finditer(text):
                 leaf = self.taxonomy.leaves[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]

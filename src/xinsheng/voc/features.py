@@ -23,18 +23,31 @@ __all__ = ["Featurizer", "Doc", "char_keys", "key_to_text"]
 
 Doc = tuple[str, Sequence[str]]
 _BITS = 21
-_MASK = (1 << _BITS) - 1
+_NARROW = 12
+
+
+def _bits(hi: int) -> int:
+    """Bits per character: exact code points up to trigrams, 12-bit buckets up to 5-grams."""
+    return _BITS if hi <= 3 else _NARROW
 
 
 def char_keys(texts: Sequence[str], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-    """(keys, doc index) of every character n-gram (lo ≤ n ≤ hi ≤ 3) of ``texts``."""
+    """(keys, doc index) of every character n-gram (lo ≤ n ≤ hi ≤ 5) of ``texts``.
+
+    Up to trigrams a key holds the exact code points; for 4- and 5-grams (English) each
+    character takes 12 bits and code points beyond 4095 share buckets (harmless for features).
+    """
     if hi <= 0 or not texts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     joined = "\x00".join(texts) + "\x00"
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     doc = np.cumsum(codes == 0) - (codes == 0)  # separator belongs to the document it ends
+    bits = _bits(hi)
+    if bits != _BITS:
+        big = codes >= (1 << bits)
+        codes[big] = codes[big] % ((1 << bits) - 3) + 3
     keys, docs = [], []
-    for n in range(max(lo, 1), min(hi, 3) + 1):
+    for n in range(max(lo, 1), min(hi, 5) + 1):
         m = len(codes) - n + 1
         if m <= 0:
             continue
@@ -42,18 +55,19 @@ def char_keys(texts: Sequence[str], lo: int, hi: int) -> tuple[np.ndarray, np.nd
         ok = k != 0
         for j in range(1, n):
             nxt = codes[j : j + m]
-            k = (k << _BITS) | nxt
+            k = (k << bits) | nxt
             ok &= nxt != 0
         keys.append(k[ok])
         docs.append(doc[:m][ok])
     return np.concatenate(keys), np.concatenate(docs)
 
 
-def key_to_text(key: int) -> str:
+def key_to_text(key: int, bits: int = _BITS) -> str:
     chars = []
+    mask = (1 << bits) - 1
     while key:
-        chars.append(chr(key & _MASK))
-        key >>= _BITS
+        chars.append(chr(key & mask))
+        key >>= bits
     return "".join(reversed(chars))
 
 
@@ -66,7 +80,7 @@ def word_ngrams(words: Sequence[str], lo: int, hi: int) -> list[str]:
 
 @dataclass
 class Featurizer:
-    """Words (n-grams ``word_range``) + characters (n-grams ``char_range``, n ≤ 3), TF-IDF, l2-normalised."""
+    """Words (n-grams ``word_range``) + characters (n-grams ``char_range``, n ≤ 5), TF-IDF, l2-normalised."""
 
     word_range: tuple[int, int] = (1, 1)
     char_range: tuple[int, int] = (1, 2)
@@ -163,7 +177,7 @@ class Featurizer:
         for g, i in self.word_vocab.items():
             names[i] = g.replace("\x01", " ")
         for k, i in zip(self.char_keys.tolist(), self.char_ids.tolist()):
-            names[i] = key_to_text(k)
+            names[i] = key_to_text(k, _bits(self.char_range[1]))
         return names
 
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:

@@ -50,7 +50,7 @@ def prepare_docs(texts: Sequence[str], progress: Progress | None = None) -> tupl
 
 def featurizer_for(lang: str) -> Featurizer:
     if lang == "en":
-        return Featurizer(word_range=(1, 3), char_range=(2, 5), min_df=2, strip_spaces=False)
+        return Featurizer(word_range=(1, 3), char_range=(2, 3), min_df=2, strip_spaces=False)
     return Featurizer(word_range=(1, 2), char_range=(1, 3), min_df=2)
 
 

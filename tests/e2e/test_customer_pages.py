@@ -48,6 +48,7 @@ def test_customer_page_shows_profile_notes_and_timeline_across_channels(seeded, 
         expect(items).to_have_count(30)
         shown = set(items.evaluate_all("els => els.map(e => e.dataset.channel)"))
         assert shown == set(CHANNELS)
+        expect(items.first).to_contain_text("结果: 已解决")
         expect(page.locator("#timeline .text")).to_have_count(0)
         page.get_by_role("button", name="加载更早的记录").click()
         expect(items).to_have_count(40)
@@ -56,6 +57,8 @@ def test_customer_page_shows_profile_notes_and_timeline_across_channels(seeded, 
         expect(masked).to_have_count(1)
         expect(masked).to_contain_text("〔手机号〕")
         expect(masked).not_to_contain_text("13812345678")
+        analysed = page.locator("#timeline li.item", has=page.locator(".text")).locator(".sent")
+        expect(analysed).to_have_count(1)  # the VOC analysis stored at ingest is shown
 
 
 def test_english_is_available_and_remembered(seeded, browser, sign_in):

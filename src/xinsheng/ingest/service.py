@@ -30,7 +30,7 @@ from xinsheng.db import session_scope, utcnow
 from xinsheng.ingest.prepare import Reject, prepare_batch, watch_parent
 from xinsheng.ingest.readers import SourceRecord
 from xinsheng.interactions.actions import bulk_insert_interactions
-from xinsheng.interactions.analysis import analysis_row, store_analysis_rows
+from xinsheng.interactions.analysis import analysis_row, store_analysis_rows, warm_analyzer
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,8 @@ def ingest_records(
         writer = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="xinsheng-ingest"))
         pool = None
         if workers > 1:
+            if analyze:  # trained and cached on disk once, here, not once per worker
+                warm_analyzer()
             pool = stack.enter_context(ProcessPoolExecutor(
                 workers, mp_context=_worker_context(), initializer=watch_parent, initargs=(os.getpid(),)))
         chunks = _chunks(records, batch_size or settings.ingest_batch_size, on_progress)

@@ -26,6 +26,11 @@ def _analyzer(model_dir: str | None = None):
     return get_analyzer(model_dir)
 
 
+def warm_analyzer(model_dir: str | None = None) -> None:
+    """Build (or load) the analyzer now: the built-in model is trained on first use."""
+    _analyzer(model_dir)
+
+
 def analyze_texts(texts: list[str], model_dir: str | None = None) -> tuple[list[dict], str]:
     """The VOC results of ``texts`` (already masked), and the model's version."""
     analyzer = _analyzer(model_dir)

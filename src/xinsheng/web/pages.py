@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from xinsheng.customers.pages import router as customer_pages
+from xinsheng.insights.pages import router as insights_pages
 from xinsheng.audit.pages import router as audit_pages
 from xinsheng.identity.admin import router as admin_pages
 from xinsheng.identity.pages import router as identity_pages
@@ -23,6 +24,7 @@ from xinsheng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(customer_pages)
+router.include_router(insights_pages)
 router.include_router(knowledge_pages)
 router.include_router(identity_pages)
 router.include_router(admin_pages)

@@ -25,6 +25,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: export XINSHENG_MODE ?= demo
 run: $(VENV)/.installed
 	$(BIN)/xinsheng db upgrade
+	$(BIN)/python -m xinsheng.voc.builtin  # trains the built-in sentiment model once (≈30 s), then cached
 	$(BIN)/xinsheng demo --if-empty
 	$(BIN)/xinsheng kb import --sample
 	$(BIN)/xinsheng serve --host $(HOST) --port $(PORT)

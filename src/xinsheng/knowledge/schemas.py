@@ -99,11 +99,11 @@ class ArticleUpdate(_ArticleFields):
     note: str | None = Field(None, max_length=1000)
 
 
-class ArticleRead(BaseModel):
+class _ContentRead(BaseModel):
+    """The fields an article and each of its saved versions share."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    ref: str
     title: str
     body: str
     question: str
@@ -115,6 +115,11 @@ class ArticleRead(BaseModel):
     valid_to: datetime | None
     owner: str | None
     status: Status
+
+
+class ArticleRead(_ContentRead):
+    id: int
+    ref: str
     version: int
     live_version: int | None = Field(description="the approved version customers are answered with")
     created_at: datetime
@@ -126,21 +131,8 @@ class ArticlePage(BaseModel):
     total: int
 
 
-class VersionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class VersionRead(_ContentRead):
     version: int
-    title: str
-    body: str
-    question: str
-    paraphrases: list[str]
-    category: str | None
-    products: list[str]
-    channels: list[str]
-    valid_from: datetime | None
-    valid_to: datetime | None
-    owner: str | None
-    status: Status
     changed_by: str | None
     note: str | None
     created_at: datetime

@@ -1,7 +1,7 @@
 """Emotions, topics, flags, keywords and the analyze object's shape."""
 from __future__ import annotations
 
-from xinsheng.voc.lexicon import trie_regex
+from xinsheng.voc.lexicon import Lexicon
 from xinsheng.voc.topics import RuleTopics, Taxonomy
 
 KEYS = ["text_masked", "lang", "sentiment", "emotions", "topics", "flags", "keywords", "pii"]
@@ -78,9 +78,17 @@ def test_traditional_and_full_width_input_analysed_like_simplified(analyzer):
     assert a["text_masked"] == "轉賬還沒到賬，我很著急！"  # the stored text is the original, masked
 
 
-def test_trie_regex_prefers_longest_match():
-    rx = trie_regex(["满意", "不满意", "手机", "手机银行"])
-    assert [m.group() for m in rx.finditer("不满意手机银行")] == ["不满意", "手机银行"]
+def test_lexicon_prefers_leftmost_longest_match():
+    lex = Lexicon()
+    lex.add_words(["满意", "不满意", "手机", "手机银行"], "x")
+    assert [w for _, _, w in lex.spans("不满意手机银行")] == ["不满意", "手机银行"]
+    assert lex.spans("很满意") == [(1, 3, "满意")]
+
+
+def test_english_lexicon_matches_whole_words_only():
+    lex = Lexicon(word_boundary=True)
+    lex.add_words(["fee", "not good"], "x")
+    assert [w for _, _, w in lex.spans("a fee; feels not good, fees")] == ["fee", "not good"]
 
 
 def test_analyze_many_matches_analyze(analyzer):

@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from xinsheng.voc.features import Doc
-from xinsheng.voc.rules import EMOTIONS, Cues, cues, get_resources
+from xinsheng.voc.rules import EMOTIONS, BatchCues, batch_cues, cues, get_resources
 
 __all__ = ["EmotionStage", "EMOTIONS"]
+
+_ANGER, _GRATITUDE, _JOY = (EMOTIONS.index(k) for k in ("anger", "gratitude", "joy"))
 
 
 @dataclass
@@ -28,20 +32,18 @@ class EmotionStage:
             for (s, e), emo in cues(text, get_resources(lang)).sentences
         ]
 
-    def document(self, text: str, lang: str, sentiment_score: float = 0.0, cue: Cues | None = None) -> dict[str, float]:
-        doc = dict.fromkeys(EMOTIONS, 0.0)
-        for _, emo in (cue or cues(text, get_resources(lang))).sentences:
-            for k, v in emo.items():
-                if v > doc[k]:
-                    doc[k] = v
-        if sentiment_score < -0.6 and doc["anger"] > 0:
-            doc["anger"] = round(min(1.0, doc["anger"] * self.negative_anger_boost), 3)
-        if sentiment_score < -0.3:
-            doc["gratitude"] = round(doc["gratitude"] * 0.5, 3)
-            doc["joy"] = round(doc["joy"] * 0.5, 3)
-        return doc
-
     def transform(self, docs: Sequence[Doc], langs: Sequence[str], scores: Sequence[float],
-                  lexical: Sequence[Cues] | None = None) -> list[dict[str, float]]:
-        lexical = lexical or [None] * len(docs)  # type: ignore[list-item]
-        return [self.document(d[0], lg, s, c) for d, lg, s, c in zip(docs, langs, scores, lexical)]
+                  lexical: BatchCues | None = None) -> list[dict[str, float]]:
+        """A text's intensity is its strongest sentence's; strong negativity sharpens anger
+        and halves gratitude and joy."""
+        if lexical is None:
+            lexical = batch_cues([d[0] for d in docs], langs)
+        emo = lexical.emotions.copy()
+        score = np.asarray(scores, dtype=float)
+        angry = (score < -0.6) & (emo[:, _ANGER] > 0)
+        emo[angry, _ANGER] = np.round(np.minimum(1.0, emo[angry, _ANGER] * self.negative_anger_boost), 3)
+        low = score < -0.3
+        for k in (_GRATITUDE, _JOY):
+            emo[low, k] = np.round(emo[low, k] * 0.5, 3)
+        rows = emo.tolist()
+        return [dict(zip(EMOTIONS, r)) for r in rows]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from xinsheng.voc.batch import Joined
 from xinsheng.voc.features import Doc
 from xinsheng.voc.rules import get_resources
 
@@ -25,16 +26,29 @@ class FlagStage:
     score_for_complaint: float = -0.5
 
     def flags(self, text: str, lang: str, sentiment: float, emotions: dict[str, float]) -> list[str]:
-        lex = get_resources(lang).flags
-        found = {tag for _, _, word in lex.spans(text) for tag, _ in lex.tags(word)}
-        if emotions.get("anger", 0) >= self.anger_for_complaint and sentiment <= self.score_for_complaint:
-            found.add("complaint")
-        if "regulatory_risk" in found:
-            found.add("complaint")
-        if _OLD_AGE.search(text):
-            found.add("vulnerable_customer")
-        return [f for f in FLAGS if f in found] + sorted(found.difference(FLAGS))
+        return self.transform([(text, [])], [lang], [sentiment], [emotions])[0]
+
+    def _lexicon_flags(self, texts: Sequence[str], langs: Sequence[str]) -> list[set[str]]:
+        found: list[set[str]] = [set() for _ in texts]
+        for lang in sorted(set(langs)):
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            lex = get_resources(lang).flags
+            j = Joined.of([texts[i] for i in idx])
+            starts, _, ids = lex.scan(j.text, j.codes if lex.word_boundary else None)
+            words = lex.words
+            for d, w in zip(j.doc_of(starts).tolist(), ids.tolist()):
+                found[idx[d]].update(tag for tag, _ in lex.tags(words[w]))
+        return found
 
     def transform(self, docs: Sequence[Doc], langs: Sequence[str], scores: Sequence[float],
                   emotions: Sequence[dict[str, float]]) -> list[list[str]]:
-        return [self.flags(d[0], lg, s, e) for d, lg, s, e in zip(docs, langs, scores, emotions)]
+        out = []
+        for (text, _), found, s, e in zip(docs, self._lexicon_flags([d[0] for d in docs], langs), scores, emotions):
+            if e.get("anger", 0) >= self.anger_for_complaint and s <= self.score_for_complaint:
+                found.add("complaint")
+            if "regulatory_risk" in found:
+                found.add("complaint")
+            if ("岁" in text or "old" in text) and _OLD_AGE.search(text):
+                found.add("vulnerable_customer")
+            out.append([f for f in FLAGS if f in found] + sorted(found.difference(FLAGS)))
+        return out

@@ -26,18 +26,29 @@ class KeywordStage:
     default_idf: float = 8.0
     boost: frozenset[str] = frozenset()
     k: int = 5
+    _weights: dict[str, dict[str, float]] = field(default_factory=dict, init=False, repr=False)
+
+    def _word_weight(self, word: str, lang: str) -> float:
+        """idf × boost of ``word``; 0 for words that are never keywords (cached per language)."""
+        if len(word) < 2 or word.isdigit() or word in get_resources(lang).stopwords:
+            w = 0.0
+        else:
+            w = self.idf.get(word, self.default_idf) * (1.5 if word in self.boost else 1.0)
+        cache = self._weights.setdefault(lang, {})
+        if len(cache) < 500_000:
+            cache[word] = w
+        return w
 
     def keywords(self, words: Sequence[str], lang: str) -> list[str]:
-        stop = get_resources(lang).stopwords
-        tf = Counter(w for w in words if len(w) > 1 and w not in stop and not w.isdigit())
-        if not tf:
-            return []
-        get = self.idf.get
-        scored = [
-            ((1 + math.log(c)) * get(w, self.default_idf) * (1.5 if w in self.boost else 1.0), w)
-            for w, c in tf.items()
-        ]
-        scored.sort(key=lambda x: (-x[0], x[1]))
+        weight = self._weights.setdefault(lang, {}).get
+        scored = []
+        for w, c in Counter(words).items():
+            base = weight(w)
+            if base is None:
+                base = self._word_weight(w, lang)
+            if base:
+                scored.append((-base if c == 1 else -(1 + math.log(c)) * base, w))
+        scored.sort()
         return [w for _, w in scored[: self.k]]
 
     def transform(self, docs: Sequence[Doc], langs: Sequence[str]) -> list[list[str]]:

@@ -20,9 +20,9 @@ from xinsheng.voc.flags import FlagStage
 from xinsheng.voc.keywords import KeywordStage
 from xinsheng.voc.linear import LinearModel
 from xinsheng.voc.masking import MaskResult, mask_pii
-from xinsheng.voc.rules import cues, get_resources
+from xinsheng.voc.rules import batch_cues
 from xinsheng.voc.sentiment import SentimentStage
-from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize, segment
+from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize_many, segment
 from xinsheng.voc.topics import ModelTopics, RuleTopics, Taxonomy, TopicStage
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class Analyzer:
         if lang not in LANGS:
             raise ValueError(f"lang must be one of {', '.join(LANGS)}")
         masked = [mask_pii(t or "") for t in texts]
-        norms = [normalize(m.text) for m in masked]
+        norms = normalize_many([m.text for m in masked])
         langs = [detect_lang(n) for n in norms] if lang == "auto" else [lang] * len(norms)
         return Prepared(masked, [(n, segment(n)) for n in norms], langs)
 
@@ -81,7 +81,7 @@ class Analyzer:
 
     def _batch(self, texts: Sequence[str | None], lang: str) -> list[dict]:
         p = self.prepare(texts, lang)
-        lexical = [cues(d[0], get_resources(lg)) for d, lg in zip(p.docs, p.langs)]
+        lexical = batch_cues([d[0] for d in p.docs], p.langs)
         sent = self.sentiment.transform(p.docs, p.langs, lexical)
         scores = [s["score"] for s in sent]
         emos = self.emotions.transform(p.docs, p.langs, scores, lexical)

@@ -13,19 +13,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
+import numpy as np
+
+from xinsheng.voc.batch import Joined
 from xinsheng.voc.lexicon import Lexicon, load_yaml, weighted_words
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LangResources", "Cues", "get_resources", "cues", "rule_sentiment", "emotion_scores", "EMOTIONS"]
+__all__ = ["LangResources", "Cues", "BatchCues", "get_resources", "cues", "batch_cues",
+           "rule_sentiment", "emotion_scores", "EMOTIONS"]
 
 EMOTIONS = ("anger", "anxiety", "sadness", "gratitude", "joy", "surprise")
-_SENT_SPLIT = {
-    "zh": re.compile(r"[^。!?;~\n]+[。!?;~\n]*"),
-    "en": re.compile(r"[^.!?;\n]+(?:[.!?;\n]+|$)"),
-}
+_SENTENCE_END = {"zh": "。!?;~\n", "en": ".!?;\n"}
 _WINDOW = {"zh": 3, "en": 12}  # largest gap (characters) between a modifier and its word
 _NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
 
@@ -46,10 +47,44 @@ class LangResources:
     """The compiled lexicons of one language."""
 
     lang: str
-    cue: Lexicon  # sentiment + emotion words and their modifiers, one trie
+    cue: Lexicon  # sentiment + emotion words and their modifiers, one automaton
     entries: dict[str, Entry]
     flags: Lexicon
     stopwords: frozenset[str]
+    table: CueTable
+
+
+@dataclass
+class CueTable:
+    """The entries of ``cue`` as arrays indexed by word id (NaN: not polar / not a degree)."""
+
+    polar: np.ndarray
+    negator: np.ndarray
+    degree: np.ndarray
+    contrast: np.ndarray
+    sarcasm: np.ndarray
+    emotions: np.ndarray  # (words, len(EMOTIONS))
+    sentence_end: np.ndarray  # boolean table over code points < 0x10000
+
+    @classmethod
+    def build(cls, words: list[str], entries: dict[str, Entry], lang: str) -> CueTable:
+        es = [entries[w] for w in words]
+        emo = np.zeros((len(es), len(EMOTIONS)))
+        col = {name: k for k, name in enumerate(EMOTIONS)}
+        for i, e in enumerate(es):
+            for name, v in e.emotions:
+                if name in col:
+                    emo[i, col[name]] = max(emo[i, col[name]], v)
+        end = np.zeros(0x10000, dtype=bool)
+        end[[ord(c) for c in _SENTENCE_END[lang]]] = True
+        return cls(
+            polar=np.array([np.nan if e.polar is None else e.polar for e in es]),
+            negator=np.array([e.negator for e in es], dtype=bool),
+            degree=np.array([np.nan if e.degree is None else e.degree for e in es]),
+            contrast=np.array([e.contrast for e in es], dtype=bool),
+            sarcasm=np.array([e.sarcasm for e in es], dtype=bool),
+            emotions=emo, sentence_end=end,
+        )
 
 
 class Cues(NamedTuple):
@@ -123,78 +158,142 @@ def get_resources(lang: str) -> LangResources:
     for name, words in (data.get("flags") or {}).items():
         flags.add_words(words, name)
     stop = frozenset(str(w).lower() for w in data.get("stopwords", []))
-    return LangResources(lang, cue.compile(), entries, flags.compile(), stop)
+    cue.compile()
+    return LangResources(lang, cue, entries, flags.compile(), stop, CueTable.build(cue.words, entries, lang))
 
 
-def _modify(hits: list[tuple[int, int, Entry]], i: int, window: int) -> tuple[bool, float]:
-    """Negation parity and degree multiplier from the modifiers right before ``hits[i]``."""
-    negated, mult, edge = False, 1.0, hits[i][0]
-    j = i - 1
-    while j >= 0 and edge - hits[j][1] <= window:
-        e = hits[j][2]
-        if e.negator:
-            negated = not negated
-        elif e.degree is not None:
-            mult *= e.degree
-        else:
+@dataclass
+class BatchCues:
+    """The lexical reading of a batch: per text rule polarity, number of polar cues and
+    emotion intensities (its strongest sentence's); per sentence its span and emotions."""
+
+    polarity: np.ndarray  # (n,)
+    n_polar: np.ndarray  # (n,)
+    emotions: np.ndarray  # (n, len(EMOTIONS))
+    sent_doc: np.ndarray  # (s,) text of each sentence
+    sent_span: np.ndarray  # (s, 2) offsets within its text
+    sent_emotions: np.ndarray  # (s, len(EMOTIONS))
+
+    @classmethod
+    def empty(cls, n: int) -> BatchCues:
+        z = np.zeros((0, len(EMOTIONS)))
+        return cls(np.zeros(n), np.zeros(n, np.int64), np.zeros((n, len(EMOTIONS))),
+                   np.zeros(0, np.int64), np.zeros((0, 2), np.int64), z)
+
+
+def _sentences(j: Joined, table: CueTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sentence id of every character, sentence start offsets, '!' count per sentence).
+
+    A sentence is a run of ordinary characters and the sentence-ending marks after it.
+    """
+    codes = j.codes
+    end = np.where(codes < 0x10000, table.sentence_end[np.minimum(codes, 0xFFFF)], False)
+    first = ~end
+    first[1:] &= end[:-1]
+    sid = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    bang = np.flatnonzero(codes == 33)
+    bang = bang[(sid[bang] >= 0)]
+    bang = bang[j.doc_at[bang] == j.doc_at[starts[sid[bang]]]]
+    return sid, starts, np.bincount(sid[bang], minlength=len(starts))
+
+
+def _modifiers(t: CueTable, ids, starts, ends, sid, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Negation parity and degree multiplier from the chain of modifiers right before each hit."""
+    n = len(ids)
+    negated, mult = np.zeros(n, bool), np.ones(n)
+    edge, alive, me = starts.copy(), np.ones(n, bool), np.arange(n)
+    is_mod = t.negator | ~np.isnan(t.degree)
+    for d in range(1, 5):
+        j = np.maximum(me - d, 0)
+        jid = ids[j]
+        ok = alive & (me - d >= 0) & (sid[j] == sid) & (edge - ends[j] <= window) & is_mod[jid]
+        neg = t.negator[jid]
+        negated ^= ok & neg
+        deg = ok & ~neg
+        mult[deg] *= t.degree[jid[deg]]
+        edge = np.where(ok, starts[j], edge)
+        alive = ok
+        if not alive.any():
             break
-        edge, j = hits[j][0], j - 1
     return negated, mult
 
 
-def _sentence(hits: list[tuple[int, int, Entry]], window: int, exclaim: int) -> tuple[float, int, dict[str, float]]:
-    sarcastic = any(h[2].sarcasm for h in hits)
-    turn = next((h[0] for h in hits if h[2].contrast), None)
-    total, n = 0.0, 0
-    keep: dict[str, float] = {}
-    boost = 1 + 0.15 * min(exclaim, 3)
-    for i, (start, _, e) in enumerate(hits):
-        if e.polar is None and not e.emotions:
-            continue
-        negated, mult = _modify(hits, i, window)
-        if e.polar is not None:
-            w = -e.polar * (0.8 if e.polar > 0 else 0.5) if negated else e.polar
-            w *= mult
-            if sarcastic and w > 0:
-                w = -w
-            if turn is not None:
-                w *= 0.5 if start < turn else 1.5
-            total += w
-            n += 1
-        if not negated:
-            for name, v in e.emotions:
-                keep[name] = keep.get(name, 1.0) * (1 - min(1.0, v * min(mult, 1.6) * boost))
-    if sarcastic:
-        total, n = total - 1.5, n + 1
-    if total < 0 and exclaim:
-        total *= boost
-    emotions = dict(_NO_EMOTION)
-    for name, miss in keep.items():
-        emotions[name] = round(1 - miss, 3)
-    return total, n, emotions
+def _polar_weights(t: CueTable, ids, starts, sid, negated, mult, n_sent: int):
+    """Each hit's contribution to its sentence's polarity, and the sarcastic sentences."""
+    polar = t.polar[ids]
+    is_polar = ~np.isnan(polar)
+    p = np.nan_to_num(polar)
+    w = np.where(negated, -p * np.where(p > 0, 0.8, 0.5), p) * mult
+    sarcastic = np.zeros(n_sent, bool)
+    sarcastic[sid[t.sarcasm[ids]]] = True
+    w = np.where(sarcastic[sid] & (w > 0), -w, w)
+    turn = np.full(n_sent, np.iinfo(np.int64).max)
+    c = t.contrast[ids]
+    np.minimum.at(turn, sid[c], starts[c])
+    has_turn = turn[sid] != np.iinfo(np.int64).max
+    w = np.where(has_turn, w * np.where(starts < turn[sid], 0.5, 1.5), w)
+    return np.where(is_polar, w, 0.0), is_polar, sarcastic
+
+
+def _emotions(t: CueTable, ids, sid, negated, mult, boost, n_sent: int) -> np.ndarray:
+    """Per sentence, a noisy-OR of its emotion words (scaled by degree and '!', negated ones dropped)."""
+    use = ~negated & t.emotions[ids].any(axis=1)
+    v = t.emotions[ids[use]] * (np.minimum(mult[use], 1.6) * boost[sid[use]])[:, None]
+    keep = np.ones((n_sent, len(EMOTIONS)))
+    np.multiply.at(keep, sid[use], 1 - np.minimum(v, 1.0))
+    return np.round(1 - keep, 3)
+
+
+def score_joined(j: Joined, res: LangResources) -> BatchCues:
+    """Rule polarity and emotions of every text of ``j`` (normalised texts of one language)."""
+    n = len(j)
+    starts, ends, ids = res.cue.scan(j.text, j.codes if res.cue.word_boundary else None)
+    if not len(ids):
+        return BatchCues.empty(n)
+    t = res.table
+    sid_at, s_start, bangs = _sentences(j, t)
+    n_sent = len(s_start)
+    sid = np.maximum(sid_at[starts], 0)
+    negated, mult = _modifiers(t, ids, starts, ends, sid, _WINDOW[res.lang])
+    w, is_polar, sarcastic = _polar_weights(t, ids, starts, sid, negated, mult, n_sent)
+    total = np.bincount(sid, weights=w, minlength=n_sent) - 1.5 * sarcastic
+    count = np.bincount(sid, weights=is_polar, minlength=n_sent) + sarcastic
+    boost = 1 + 0.15 * np.minimum(bangs, 3)
+    total = np.where((total < 0) & (bangs > 0), total * boost, total)
+    sent_emo = _emotions(t, ids, sid, negated, mult, boost, n_sent)
+    s_doc = j.doc_at[s_start]
+    doc_emo = np.zeros((n, len(EMOTIONS)))
+    np.maximum.at(doc_emo, s_doc, sent_emo)
+    s_end = np.append(s_start[1:], len(j.text))
+    s_end = np.minimum(s_end, j.ends[s_doc])
+    span = np.column_stack([s_start, s_end]) - j.starts[s_doc][:, None]
+    return BatchCues(np.bincount(s_doc, weights=total, minlength=n),
+                     np.bincount(s_doc, weights=count, minlength=n).astype(np.int64),
+                     doc_emo, s_doc, span, sent_emo)
+
+
+def batch_cues(texts: Sequence[str], langs: Sequence[str]) -> BatchCues:
+    """``score_joined`` for a batch of any languages; sentence arrays are left empty."""
+    n = len(texts)
+    out = BatchCues.empty(n)
+    for lang in sorted(set(langs)):
+        idx = [i for i, lg in enumerate(langs) if lg == lang]
+        part = score_joined(Joined.of([texts[i] for i in idx]), get_resources(lang))
+        out.polarity[idx], out.n_polar[idx], out.emotions[idx] = part.polarity, part.n_polar, part.emotions
+    return out
 
 
 def cues(text: str, res: LangResources) -> Cues:
-    """Rule polarity and per-sentence emotions of normalised ``text`` (one lexicon pass)."""
-    get = res.entries.__getitem__
-    hits = [(s, e, get(w)) for s, e, w in res.cue.spans(text)]
-    window = _WINDOW[res.lang]
-    if not hits:
-        return Cues(0.0, 0, [((0, len(text)), dict(_NO_EMOTION))])
-    total, n, out, k = 0.0, 0, [], 0
-    for m in _SENT_SPLIT[res.lang].finditer(text):
-        s, e = m.span()
-        part = []
-        while k < len(hits) and hits[k][0] < e:
-            part.append(hits[k])
-            k += 1
-        if part:
-            t, c, emo = _sentence(part, window, text.count("!", s, e))
-            total, n = total + t, n + c
-            out.append(((s, e), emo))
-        elif m.group().strip():
-            out.append(((s, e), dict(_NO_EMOTION)))
-    return Cues(total, n, out or [((0, len(text)), dict(_NO_EMOTION))])
+    """Rule polarity and per-sentence emotions of one normalised ``text``."""
+    b = score_joined(Joined.of([text]), res)
+    sentences = [
+        ((int(s), int(e)), dict(zip(EMOTIONS, map(float, emo))))
+        for (s, e), emo in zip(b.sent_span, b.sent_emotions) if text[s:e].strip()
+    ]
+    if not sentences:
+        sentences = [((0, len(text)), dict(_NO_EMOTION))]
+    return Cues(float(b.polarity[0]), int(b.n_polar[0]), sentences)
 
 
 def rule_sentiment(text: str, res: LangResources) -> tuple[float, int]:

@@ -9,7 +9,6 @@ both for its language.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -18,7 +17,7 @@ import numpy as np
 
 from xinsheng.voc.features import Doc
 from xinsheng.voc.linear import LinearModel
-from xinsheng.voc.rules import Cues, cues, get_resources
+from xinsheng.voc.rules import BatchCues, batch_cues
 
 __all__ = ["SentimentStage", "canonical_sentiment", "label_for"]
 
@@ -85,8 +84,8 @@ class SentimentStage:
             out.append({"label": m.classes[int(row.argmax())], "score": round(float(s), 4)})
         return out
 
-    def transform(self, docs: Sequence[Doc], langs: Sequence[str], lexical: Sequence[Cues] | None = None) -> list[dict]:
-        """``{"label", "score"}`` per document (``lexical``: precomputed rule cues, optional)."""
+    def transform(self, docs: Sequence[Doc], langs: Sequence[str], lexical: BatchCues | None = None) -> list[dict]:
+        """``{"label", "score"}`` per document (``lexical``: the batch's rule cues, if computed already)."""
         out: list[dict | None] = [None] * len(docs)
         if self.trained is not None:
             lang = self.trained.meta.get("lang", "zh")
@@ -94,19 +93,21 @@ class SentimentStage:
             for i, r in zip(idx, self._trained_scores([docs[i] for i in idx])):
                 out[i] = r
         todo = [i for i, r in enumerate(out) if r is None]
+        if not todo:
+            return out  # type: ignore[return-value]
+        if lexical is None:
+            lexical = batch_cues([d[0] for d in docs], langs)
         zh = [i for i in todo if langs[i] == "zh"]
-        z_model = dict(zip(zh, self._builtin_logits([docs[i] for i in zh])))
+        z = np.zeros(len(docs))
+        z[zh] = self._builtin_logits([docs[i] for i in zh])
+        uninformed = lexical.n_polar == 0
+        z[uninformed] *= self.uninformed_shrink
+        for i in np.flatnonzero(uninformed).tolist():
+            if _REQUEST.search(docs[i][0]):  # a question or a request (请问…, 我要办理…)
+                z[i] *= self.request_shrink
+        s = np.tanh((z + self.rule_weight * lexical.polarity) / 2)
         for i in todo:
-            c = lexical[i] if lexical is not None else cues(docs[i][0], get_resources(langs[i]))
-            rule, n = c.polarity, c.n_polar
-            z = z_model.get(i, 0.0)
-            if n == 0:  # no opinion cue: the review-trained model alone is weak evidence
-                z *= self.uninformed_shrink
-                if _REQUEST.search(docs[i][0]):  # a question or a request (请问…, 我要办理…)
-                    z *= self.request_shrink
-            z += self.rule_weight * rule
-            s = math.tanh(z / 2)
-            out[i] = {"label": label_for(s), "score": round(s, 4)}
+            out[i] = {"label": label_for(s[i]), "score": round(float(s[i]), 4)}
         return out  # type: ignore[return-value]
 
     def _builtin_logits(self, docs: Sequence[Doc]) -> list[float]:

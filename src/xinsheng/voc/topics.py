@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 import yaml
 
+from xinsheng.voc.batch import Joined
 from xinsheng.voc.features import Doc
 from xinsheng.voc.lexicon import Lexicon, load_yaml, weighted_words
 from xinsheng.voc.linear import LinearModel
@@ -74,43 +75,68 @@ class RuleTopics:
     taxonomy: Taxonomy
     hit_strength: float = 0.6
     _lex: dict[str, Lexicon] = field(default_factory=dict, init=False, repr=False)
-    _patterns: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list, init=False, repr=False)
+    _labels: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
     _by_code: dict[str, TopicLeaf] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         zh, en = Lexicon(), Lexicon(word_boundary=True)
-        groups = []
         for i, leaf in enumerate(self.taxonomy.leaves):
             self._by_code[leaf.code] = leaf
             for w, v in leaf.keywords:
                 zh.add(w, leaf.code, v)
             for w, v in leaf.keywords_en:
                 en.add(w, leaf.code, v)
-            groups += [f"(?P<t{i}_{k}>{p})" for k, p in enumerate(leaf.patterns)]
+            self._patterns += [(leaf.code, re.compile(p)) for p in leaf.patterns]
         self._lex = {"zh": zh.compile(), "en": en.compile()}
-        self._patterns = re.compile("|".join(groups)) if groups else None
-
-    def _label(self, leaf: TopicLeaf, lang: str) -> str:
-        return leaf.label_en if lang == "en" else leaf.label
+        self._labels = {
+            "zh": {leaf.code: leaf.label for leaf in self.taxonomy.leaves},
+            "en": {leaf.code: leaf.label_en for leaf in self.taxonomy.leaves},
+        }
 
     def find(self, text: str, lang: str) -> list[dict]:
-        lex = self._lex["en" if lang == "en" else "zh"]
-        tags = lex.tags
-        found: dict[str, dict[str, float]] = {}
-        for _, _, word in lex.spans(text):
+        return self.find_many([text], [lang])[0]
+
+    def find_many(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[dict]]:
+        """Rule topics of each normalised text, one lexicon scan and one pattern pass per language."""
+        found: list[dict[str, dict[str, float]]] = [{} for _ in texts]
+        for lang in sorted(set(langs)):
+            key = "en" if lang == "en" else "zh"
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            j = Joined.of([texts[i] for i in idx])
+            self._keyword_hits(j, key, [found[i] for i in idx])
+            if self._patterns and key == "zh":
+                self._pattern_hits(j, [found[i] for i in idx])
+        return [self._topics(f, lg) for f, lg in zip(found, langs)]
+
+    def _keyword_hits(self, j: Joined, key: str, found: list[dict[str, dict[str, float]]]) -> None:
+        lex = self._lex[key]
+        starts, _, ids = lex.scan(j.text, j.codes if lex.word_boundary else None)
+        words, tags = lex.words, lex.tags
+        for d, i in zip(j.doc_of(starts).tolist(), ids.tolist()):
+            word = words[i]
             for code, w in tags(word):
-                found.setdefault(code, {})[word] = w
-        if self._patterns is not None and lang != "en":
-            for m in self._patterns.finditer(text):
-                leaf = self.taxonomy.leaves[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
-                found.setdefault(leaf.code, {}).setdefault(m.group(), 1.0)
+                found[d].setdefault(code, {})[word] = w
+
+    def _pattern_hits(self, j: Joined, found: list[dict[str, dict[str, float]]]) -> None:
+        """Each pattern on its own (a literal start lets the regex engine skip ahead fast)."""
+        for code, rx in self._patterns:
+            hits = [(m.start(), m.group()) for m in rx.finditer(j.text)]
+            if not hits:
+                continue
+            docs = j.doc_of(np.fromiter((h[0] for h in hits), np.int64, len(hits))).tolist()
+            for d, (_, text) in zip(docs, hits):
+                found[d].setdefault(code, {}).setdefault(text, 1.0)
+
+    def _topics(self, found: dict[str, dict[str, float]], lang: str) -> list[dict]:
+        labels = self._labels["en" if lang == "en" else "zh"]
+        strength = self.hit_strength
         out = []
         for code, trig in found.items():
             miss = 1.0
             for w in trig.values():
-                miss *= 1 - min(1.0, self.hit_strength * w)
-            leaf = self._by_code[code]
-            out.append(_topic(code, self._label(leaf, lang), 1 - miss, list(trig)[:5]))
+                miss *= 1 - min(1.0, strength * w)
+            out.append({"code": code, "label": labels[code], "score": round(1 - miss, 4), "triggers": list(trig)[:5]})
         return out
 
 
@@ -145,10 +171,10 @@ class TopicStage:
 
     def transform(self, docs: Sequence[Doc], langs: Sequence[str]) -> list[list[dict]]:
         trained = self.model.transform(docs) if self.model else [[] for _ in docs]
+        rules = self.rules.find_many([d[0] for d in docs], langs) if self.rules else [[] for _ in docs]
         out = []
-        for (text, _), lang, tt in zip(docs, langs, trained):
-            rules = self.rules.find(text, lang) if self.rules else []
+        for tt, rt in zip(trained, rules):
             seen = {t["code"] for t in tt}
-            merged = tt + sorted((t for t in rules if t["code"] not in seen), key=lambda t: -t["score"])
+            merged = tt + sorted((t for t in rt if t["code"] not in seen), key=lambda t: -t["score"])
             out.append(merged[: self.max_topics])
         return out

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     analyze_on_ingest: bool = Field(
         True, description="analyse interaction texts (VOC) as they are ingested"
     )
+    voc_model: Path | None = Field(
+        None, description="a folder written by `xinsheng voc train` that the service analyses with"
+    )
     display_timezone: str = Field(
         "Asia/Shanghai", description="time zone in which pages show timestamps"
     )

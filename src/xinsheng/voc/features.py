@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -190,15 +190,12 @@ class Featurizer:
 
     def feature_ids(self, docs: Sequence[Doc]) -> tuple[np.ndarray, np.ndarray]:
         """(document, feature id) of every known word and character n-gram occurrence."""
-        wget = self.word_vocab.get
-        flat: list[int] = []
-        counts = []
-        for _, words in docs:
-            before = len(flat)
-            flat.extend(map(wget, self._words(words), repeat(-1)))
-            counts.append(len(flat) - before)
-        widx = np.asarray(flat, dtype=np.int64)
-        wdoc = np.repeat(np.arange(len(docs)), counts)
+        grams = [d[1] for d in docs] if self.word_range == (1, 1) else [self._words(d[1]) for d in docs]
+        if self.word_range[1] <= 0:
+            grams = [[] for _ in docs]
+        flat = list(chain.from_iterable(grams))
+        widx = np.fromiter(map(self.word_vocab.get, flat, repeat(-1)), np.int64, len(flat))
+        wdoc = np.repeat(np.arange(len(docs)), np.fromiter(map(len, grams), np.int64, len(grams)))
         keys, cdoc = char_keys(self._texts(docs), *self.char_range)
         cidx = self._index.lookup(keys) if len(self.char_keys) and len(keys) else np.full(len(keys), -1, np.int64)
         idx = np.concatenate([widx, cidx])

@@ -50,6 +50,7 @@ class Analyzer:
     flags: FlagStage = field(default_factory=FlagStage)
     keywords: KeywordStage = field(default_factory=KeywordStage)
     batch_size: int = 512
+    version: str = "builtin"  # stored with every analysis: which models produced it
 
     def prepare(self, texts: Sequence[str | None], lang: str = "auto") -> Prepared:
         if lang not in LANGS:
@@ -130,7 +131,12 @@ def build_analyzer(
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else Taxonomy.load(taxonomy)
     add_words(tax.words())
     topic_model = ModelTopics(trained["topic"]) if "topic" in trained else None
+    version = "builtin"
+    if trained:
+        stamps = sorted(str(m.meta.get("created_at", "")) for m in trained.values())
+        version = f"{Path(model_dir).name}:{'+'.join(sorted(trained))}:{stamps[-1]}"[:64]
     return Analyzer(
+        version=version,
         sentiment=SentimentStage(builtin=base, trained=trained.get("sentiment")),
         topics=TopicStage(RuleTopics(tax), topic_model),
         keywords=_keyword_stage(base, tax),

@@ -55,6 +55,7 @@ def _read_one(folder: Path) -> tuple[str, LinearModel]:
     except (OSError, ValueError, KeyError) as exc:
         raise ModelDirError(f"{folder}: model files unreadable ({exc})") from exc
     model.meta.setdefault("lang", manifest.get("lang", "zh"))
+    model.meta.setdefault("created_at", manifest.get("created_at", ""))
     return task, model
 
 

@@ -110,10 +110,13 @@ class SentimentStage:
             out[i] = {"label": label_for(s[i]), "score": round(float(s[i]), 4)}
         return out  # type: ignore[return-value]
 
-    def _builtin_logits(self, docs: Sequence[Doc]) -> list[float]:
-        if not docs or self.builtin is None:
-            return [0.0] * len(docs)
-        z = self.builtin.decision(self.builtin.transform(docs))
-        if self.builtin.classes[1] != "positive":
-            z = -z
-        return [float(v) for v in z]
+    def _builtin_logits(self, docs: Sequence[Doc]) -> np.ndarray:
+        m = self.builtin
+        if not docs or m is None:
+            return np.zeros(len(docs))
+        if m.binary:  # one weighted sum per document: no sparse matrix needed
+            rows, idx, w = m.featurizer.weights(docs)
+            z = np.bincount(rows, weights=w * m.coef[0, idx], minlength=len(docs)) + float(m.intercept[0])
+        else:
+            z = m.decision(m.transform(docs))
+        return -z if m.classes[1] != "positive" else z

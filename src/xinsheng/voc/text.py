@@ -168,4 +168,4 @@ def segment(text: str, keep_punct: bool = False) -> list[str]:
     words = _segmenter().cut(text)
     if keep_punct:
         return [w for w in words if not w.isspace()]
-    return [w for w in words if w[0].isalnum() or w[-1].isalnum()]
+    return [w for w in words if w.isalnum() or w[0].isalnum() or w[-1].isalnum()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import yaml
@@ -78,6 +78,9 @@ class RuleTopics:
     _patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list, init=False, repr=False)
     _labels: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
     _by_code: dict[str, TopicLeaf] = field(default_factory=dict, init=False, repr=False)
+    _codes: list[str] = field(default_factory=list, init=False, repr=False)
+    _code_index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _tags: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         zh, en = Lexicon(), Lexicon(word_boundary=True)
@@ -89,55 +92,105 @@ class RuleTopics:
                 en.add(w, leaf.code, v)
             self._patterns += [(leaf.code, re.compile(p)) for p in leaf.patterns]
         self._lex = {"zh": zh.compile(), "en": en.compile()}
+        self._codes = [leaf.code for leaf in self.taxonomy.leaves]
+        self._code_index = {c: i for i, c in enumerate(self._codes)}
+        self._tags = {k: self._tag_arrays(lex) for k, lex in self._lex.items()}
         self._labels = {
             "zh": {leaf.code: leaf.label for leaf in self.taxonomy.leaves},
             "en": {leaf.code: leaf.label_en for leaf in self.taxonomy.leaves},
         }
 
+    def _tag_arrays(self, lex: Lexicon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per word id, its (topic index, weight) pairs as CSR-style arrays."""
+        tags = [lex.tags(w) for w in lex.words]
+        ptr = np.r_[0, np.cumsum([len(t) for t in tags])].astype(np.int64)
+        code = np.array([self._code_index[c] for t in tags for c, _ in t], dtype=np.int64)
+        weight = np.array([w for t in tags for _, w in t], dtype=float)
+        return ptr, code, weight
+
     def find(self, text: str, lang: str) -> list[dict]:
         return self.find_many([text], [lang])[0]
 
     def find_many(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[dict]]:
-        """Rule topics of each normalised text, one lexicon scan and one pattern pass per language."""
-        found: list[dict[str, dict[str, float]]] = [{} for _ in texts]
+        """Rule topics of each normalised text (strongest first): one lexicon scan and one
+        pass per pattern over each language's texts joined together."""
+        out: list[list[dict]] = [[] for _ in texts]
         for lang in sorted(set(langs)):
             key = "en" if lang == "en" else "zh"
             idx = [i for i, lg in enumerate(langs) if lg == lang]
             j = Joined.of([texts[i] for i in idx])
-            self._keyword_hits(j, key, [found[i] for i in idx])
+            hits = _Hits(self._codes, self._lex[key].words)
+            self._keyword_hits(j, key, hits)
             if self._patterns and key == "zh":
-                self._pattern_hits(j, [found[i] for i in idx])
-        return [self._topics(f, lg) for f, lg in zip(found, langs)]
+                self._pattern_hits(j, hits)
+            labels = self._labels[key]
+            for d, topic in hits.topics(self.hit_strength, labels):
+                out[idx[d]].append(topic)
+        return out
 
-    def _keyword_hits(self, j: Joined, key: str, found: list[dict[str, dict[str, float]]]) -> None:
+    def _keyword_hits(self, j: Joined, key: str, hits: _Hits) -> None:
         lex = self._lex[key]
         starts, _, ids = lex.scan(j.text, j.codes if lex.word_boundary else None)
-        words, tags = lex.words, lex.tags
-        for d, i in zip(j.doc_of(starts).tolist(), ids.tolist()):
-            word = words[i]
-            for code, w in tags(word):
-                found[d].setdefault(code, {})[word] = w
+        ptr, code, weight = self._tags[key]
+        n = ptr[ids + 1] - ptr[ids]
+        row = np.repeat(np.arange(len(ids)), n)
+        pos = ptr[ids][row] + np.arange(len(row)) - np.repeat(np.cumsum(n) - n, n)
+        hits.add(j.doc_of(starts)[row], code[pos], ids[row], weight[pos])
 
-    def _pattern_hits(self, j: Joined, found: list[dict[str, dict[str, float]]]) -> None:
+    def _pattern_hits(self, j: Joined, hits: _Hits) -> None:
         """Each pattern on its own (a literal start lets the regex engine skip ahead fast)."""
         for code, rx in self._patterns:
-            hits = [(m.start(), m.group()) for m in rx.finditer(j.text)]
-            if not hits:
-                continue
-            docs = j.doc_of(np.fromiter((h[0] for h in hits), np.int64, len(hits))).tolist()
-            for d, (_, text) in zip(docs, hits):
-                found[d].setdefault(code, {}).setdefault(text, 1.0)
+            found = [(m.start(), m.group()) for m in rx.finditer(j.text)]
+            if found:
+                docs = j.doc_of(np.fromiter((h[0] for h in found), np.int64, len(found)))
+                words = np.fromiter((hits.word_id(h[1]) for h in found), np.int64, len(found))
+                hits.add(docs, np.full(len(found), self._code_index[code]), words, np.ones(len(found)))
 
-    def _topics(self, found: dict[str, dict[str, float]], lang: str) -> list[dict]:
-        labels = self._labels["en" if lang == "en" else "zh"]
-        strength = self.hit_strength
-        out = []
-        for code, trig in found.items():
-            miss = 1.0
-            for w in trig.values():
-                miss *= 1 - min(1.0, strength * w)
-            out.append({"code": code, "label": labels[code], "score": round(1 - miss, 4), "triggers": list(trig)[:5]})
-        return out
+
+class _Hits:
+    """Topic evidence of a batch, (text, topic, trigger word, weight) in the order found."""
+
+    def __init__(self, codes: list[str], words: list[str]) -> None:
+        self.codes, self.words = codes, list(words)
+        self._ids: dict[str, int] = {}
+        self.parts: list[tuple[np.ndarray, ...]] = []
+
+    def word_id(self, text: str) -> int:
+        """The id of a pattern's matched text (a lexicon word's own id when it is one)."""
+        if not self._ids:
+            self._ids = {w: i for i, w in enumerate(self.words)}
+        if text not in self._ids:
+            self._ids[text] = len(self.words)
+            self.words.append(text)
+        return self._ids[text]
+
+    def add(self, doc: np.ndarray, code: np.ndarray, word: np.ndarray, weight: np.ndarray) -> None:
+        self.parts.append((doc, code, word, weight))
+
+    def topics(self, strength: float, labels: dict[str, str]) -> Iterator[tuple[int, dict]]:
+        """(text index, topic) pairs, each text's topics by falling score then first mention.
+
+        A topic's score is the noisy-OR of its distinct trigger words; its triggers are the
+        first five in the order they occur."""
+        if not self.parts:
+            return
+        doc, code, word, weight = (np.concatenate(c) for c in zip(*self.parts))
+        n_code, n_word = len(self.codes), len(self.words)
+        _, first = np.unique((doc * n_code + code) * n_word + word, return_index=True)
+        first.sort()  # one entry per (text, topic, word), in the order found
+        doc, code, word, weight = doc[first], code[first], word[first], weight[first]
+        group, g_first, g_of = np.unique(doc * n_code + code, return_index=True, return_inverse=True)
+        miss = np.ones(len(group))
+        np.multiply.at(miss, g_of, 1 - np.minimum(1.0, strength * weight))
+        score = np.round(1 - miss, 4)
+        by_group = np.argsort(g_of, kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(g_of, minlength=len(group)))].tolist()
+        words, codes, trig = self.words, self.codes, word[by_group].tolist()
+        g_doc, g_code, g_score = (group // n_code).tolist(), (group % n_code).tolist(), score.tolist()
+        for g in np.lexsort((g_first, -score, group // n_code)).tolist():
+            c = codes[g_code[g]]
+            yield g_doc[g], {"code": c, "label": labels[c], "score": g_score[g],
+                             "triggers": [words[w] for w in trig[bounds[g] : min(bounds[g] + 5, bounds[g + 1])]]}
 
 
 @dataclass
@@ -175,6 +228,6 @@ class TopicStage:
         out = []
         for tt, rt in zip(trained, rules):
             seen = {t["code"] for t in tt}
-            merged = tt + sorted((t for t in rt if t["code"] not in seen), key=lambda t: -t["score"])
+            merged = tt + [t for t in rt if t["code"] not in seen]  # rule topics come strongest first
             out.append(merged[: self.max_topics])
         return out

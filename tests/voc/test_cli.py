@@ -120,6 +120,22 @@ def test_topic_round_trip_train_eval_analyze(tmp_path, topic_csv):
     assert [t["code"] for t in first] == ["login", "transfer"]
     assert first[0]["triggers"] and 0 < first[0]["score"] <= 1
 
+    from xinsheng.voc.pipeline import build_analyzer
+
+    assert build_analyzer(model, builtin=False).version.startswith("topic_model:topic:")
+    assert build_analyzer(None, builtin=False).version == "builtin"
+
+
+def test_analyze_sentences_gives_each_sentence_its_emotions(tmp_path):
+    src = _write(tmp_path / "in.csv", ["id", "text"], [("a", "谢谢你们。但是钱还没到账，我很着急！"), ("b", "")])
+    res = runner.invoke(app, ["analyze", str(src), "--id-col", "id", "--sentences"])
+    assert res.exit_code == 0, res.output
+    a, b = (json.loads(x) for x in res.stdout.splitlines())
+    assert [s["text"] for s in a["sentences"]] == ["谢谢你们。", "但是钱还没到账,我很着急!"]
+    assert a["sentences"][0]["emotions"]["gratitude"] > 0 and a["sentences"][0]["emotions"]["anxiety"] == 0
+    assert a["sentences"][1]["emotions"]["anxiety"] > 0.5
+    assert b["id"] == "b" and b["sentences"] == []
+
 
 def test_sentiment_round_trip_with_binary_labels(tmp_path, sentiment_csv):
     model = tmp_path / "sent_model"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Iterator, TextIO
@@ -92,6 +93,7 @@ def analyze(
     lang: Annotated[str, typer.Option(help="auto, zh or en")] = "auto",
     model: Annotated[Path | None, typer.Option("--model", help="a model folder from `voc train`")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="write JSON Lines here instead of stdout")] = None,
+    sentences: Annotated[bool, typer.Option("--sentences", help="add each sentence's emotions")] = False,
 ) -> None:
     """Analyse every row of a file: one JSON line per row (id, masked text, sentiment, emotions, topics, flags, keywords, pii)."""
     from xinsheng.voc.io import check_columns, count_rows, read_rows
@@ -104,17 +106,21 @@ def analyze(
         total = count_rows(input)
         analyzer = get_analyzer(str(model) if model else None)
         rows = read_rows(input)
-        ids: list[str] = []
+        pending: deque[tuple[str, str]] = deque()  # (id, text) of rows read but not yet written
 
         def texts() -> Iterator[str]:
             for n, row in enumerate(rows, 1):
-                ids.append(str(row.get(id_col, "")) if id_col else str(n))
                 value = row.get(text_col)
-                yield "" if value is None else str(value)
+                text = "" if value is None else str(value)
+                pending.append((str(row.get(id_col, "")) if id_col else str(n), text))
+                yield text
 
         with _output(out) as fh, _progress("analysing", total) as advance:
             for k, result in enumerate(analyzer.iter_analyze(texts(), lang)):
-                fh.write(json.dumps({"id": ids[k], **result}, ensure_ascii=False) + "\n")
+                row_id, text = pending.popleft()
+                if sentences:
+                    result["sentences"] = analyzer.sentences(text, lang)
+                fh.write(json.dumps({"id": row_id, **result}, ensure_ascii=False) + "\n")
                 if k % 256 == 255:
                     advance(256)
             advance(total % 256)

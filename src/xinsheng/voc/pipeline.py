@@ -106,6 +106,8 @@ class Analyzer:
     def sentences(self, text: str, lang: str = "auto") -> list[dict]:
         """Per-sentence emotions of ``text`` (masked and normalised first)."""
         p = self.prepare([text], lang)
+        if not p.docs[0][0].strip():
+            return []
         return self.emotions.sentences(p.docs[0][0], p.langs[0])
 
 

@@ -1,9 +1,9 @@
 """Interactions: every contact on every channel, and its VOC analysis."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime, utcnow
@@ -54,3 +54,30 @@ class InteractionAnalysis(Base):
     keywords: Mapped[list] = mapped_column(JSONType, default=list)
     model_version: Mapped[str | None] = mapped_column(String(64))
     analyzed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+#: ``TopicDaily.topic_code`` of the row that counts every analysed text of a day and channel.
+ALL_TEXTS = "*"
+
+
+class TopicDaily(Base):
+    """Daily counts of analysed texts per topic and channel: what the Hot issues report
+    (热点问题) reads instead of every analysed text.
+
+    Kept in the same transaction as the analyses (``interactions/analysis.py``) by
+    increments, so concurrent writers neither lose nor double-count. ``day`` is in the
+    bank's display time zone. Topic ``*`` (``ALL_TEXTS``) counts every analysed text,
+    with a topic or without. ``negative_primary`` counts the negative texts whose first
+    (main) topic this is: spikes are detected on it.
+    """
+
+    __tablename__ = "topic_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    topic_code: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(String(128))
+    texts: Mapped[int] = mapped_column(Integer)
+    negative: Mapped[int] = mapped_column(Integer)
+    negative_primary: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)

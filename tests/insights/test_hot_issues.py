@@ -8,6 +8,12 @@ from playwright.sync_api import expect
 
 from tests.factories import T0, interaction
 from tests.support.browser import browser_page
+from tests.insights.counts import contacts, write_ndjson
+from xinsheng.db import session_scope
+from xinsheng.ingest.files import ingest_file
+from xinsheng.insights import service
+from xinsheng.insights.service import EXAMPLES, hot_issues
+from xinsheng.interactions.analysis import reanalyze
 
 LOGIN = ["手机银行登录不上，一直提示密码错误，太气人了", "手机银行又登录失败了，非常不满意",
          "新版手机银行登录不上了，验证码也收不到，烦死了", "升级以后手机银行登录失败，什么破系统"]
@@ -65,3 +71,54 @@ def test_hot_issues_page_in_the_browser(seeded, base_url, browser, sign_in):
         expect(login.locator(".spike")).to_have_count(1)
         expect(login.locator(".spike")).to_contain_text((T0 + timedelta(days=SPIKE_DAY)).date().isoformat())
         expect(page.locator("#clusters li").first).to_be_visible()
+
+
+def _shape(report) -> dict:
+    """What the page shows of a report, examples aside (they are the newest texts now) and
+    the order of topics that rank the same (it was the order of first mention)."""
+    return {"days": report.days, "texts": report.texts_analysed,
+            "topics": sorted((t.code, t.label, t.total, t.negative, round(t.mean_sentiment, 9), dict(t.daily),
+                              t.spikes) for t in report.topics),
+            "ranks": [(len(t.spikes), t.negative, t.total) for t in report.topics],
+            "clusters": [(c["id"], c["size"], c["keywords"], c["spikes"]) for c in report.clusters]}
+
+
+@pytest.mark.parametrize("channel", [None, "app", "phone"])
+def test_the_report_from_daily_counts_equals_the_old_count_over_every_text(seeded, engine, channel):
+    from benchmarks.bench_hot_issues import old_hot_issues
+
+    with session_scope(engine) as s:
+        new, old = hot_issues(s, days=90, channel=channel), old_hot_issues(s, days=90, channel=channel)
+    assert _shape(new) == _shape(old)
+    for topic in new.topics:
+        assert len(topic.examples) == min(EXAMPLES, topic.negative)
+
+
+@pytest.mark.parametrize("channel", [None, "wechat"])
+def test_mixed_channels_and_days_across_midnight_equal_the_old_count(engine, tmp_path, channel):
+    from benchmarks.bench_hot_issues import old_hot_issues
+
+    write_ndjson(tmp_path / "contacts.ndjson", contacts(300))
+    ingest_file(tmp_path / "contacts.ndjson", "interactions", engine, batch_size=50)
+    with session_scope(engine) as s:
+        new, old = hot_issues(s, days=30, channel=channel), old_hot_issues(s, days=30, channel=channel)
+    assert new.texts_analysed > 0 and _shape(new) == _shape(old)
+
+
+def test_reanalysis_changes_nothing_in_the_report(seeded, engine):
+    with session_scope(engine) as s:
+        before = _shape(hot_issues(s))
+    assert reanalyze(engine, everything=True) == len(_contacts())
+    with session_scope(engine) as s:
+        assert _shape(hot_issues(s)) == before
+
+
+def test_examples_are_the_newest_negative_texts_and_clusters_a_bounded_sample(seeded, engine, monkeypatch):
+    monkeypatch.setattr(service, "SAMPLE_PER_DAY", 2)
+    with session_scope(engine) as s:
+        report = hot_issues(s)
+    login = next(t for t in report.topics if t.code == "mobile_banking.login_failure")
+    newest = LOGIN[39 % 4]  # the last day's login complaint
+    assert login.examples[0] == newest and len(login.examples) == EXAMPLES
+    assert sum(c["size"] for c in report.clusters) <= 2 * service.RECENT_DAYS
+    assert report.texts_analysed == len(_contacts()), "counts are never sampled"

@@ -1,23 +1,33 @@
 """Reads for the Hot issues page (热点问题): topics over time, spikes, emerging clusters.
 
-Works on the stored VOC analyses of the last ``days`` days that have data; days are
-counted in the bank's time zone. Aggregation happens here in Python over one query;
-a centre at full scale would keep a daily aggregate table instead.
+Topic series, negative share, mean sentiment and spikes come from the daily topic counts
+(``TopicDaily``, kept as analyses are stored), so they cost days × topics, not the number
+of contacts. Texts are read only in bounded amounts: the newest negative texts of each
+recent day (at most ``SAMPLE_PER_DAY``) for the emerging clusters and the examples.
+
+Days are in the bank's time zone; the window is the ``days`` days ending on the newest
+day with an analysed contact (on any channel).
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinsheng.config import get_settings
-from xinsheng.interactions.models import Interaction, InteractionAnalysis
+from xinsheng.insights.spikes import count_spikes
+from xinsheng.interactions.models import ALL_TEXTS, Interaction, InteractionAnalysis, TopicDaily
 
 EXAMPLES = 3
+RECENT_DAYS = 7  # emerging clusters are made of the last week's negative texts …
+CLUSTER_SAMPLE = 2000  # … at most this many (clustering costs ~0.7 ms a text): the newest of each day
+SAMPLE_PER_DAY = CLUSTER_SAMPLE // RECENT_DAYS
+BASELINE_DAYS = 28  # days before those, sampled alike, against which a cluster's spikes stand out
+EXAMPLE_DAYS = 3  # a topic's examples come from its newest days with negative texts
 
 
 @dataclass
@@ -30,6 +40,8 @@ class TopicRow:
     daily: Counter = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
     spikes: list[dict] = field(default_factory=list)
+    negative_daily: Counter = field(default_factory=Counter)
+    primary_negative_daily: Counter = field(default_factory=Counter)
 
     @property
     def negative_share(self) -> float:
@@ -48,73 +60,112 @@ class HotIssues:
     texts_analysed: int
 
 
-def _analysed_rows(session: Session, days: int, channel: str | None):
-    latest = session.scalar(
-        select(func.max(Interaction.started_at)).join(
-            InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
-    )
-    if latest is None:
-        return []
-    stmt = (
-        select(Interaction.started_at, Interaction.text, InteractionAnalysis.topics,
-               InteractionAnalysis.sentiment_label, InteractionAnalysis.sentiment_score,
-               InteractionAnalysis.keywords)
-        .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
-        .where(Interaction.started_at > latest - timedelta(days=days))
-    )
-    if channel:
-        stmt = stmt.where(Interaction.channel == channel)
-    return session.execute(stmt).all()
-
-
-def _day_range(rows, tz: ZoneInfo) -> list[date]:
-    if not rows:
-        return []
-    first = min(r.started_at for r in rows).astimezone(tz).date()
-    last = max(r.started_at for r in rows).astimezone(tz).date()
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-def _by_topic(rows, tz: ZoneInfo) -> dict[str, TopicRow]:
-    topics: dict[str, TopicRow] = {}
-    for r in rows:
-        day = r.started_at.astimezone(tz).date()
-        for t in r.topics or []:
-            row = topics.setdefault(t["code"], TopicRow(t["code"], t.get("label") or t["code"]))
-            row.total += 1
-            row.daily[day] += 1
-            row.score_sum += r.sentiment_score or 0.0
-            if r.sentiment_label == "negative":
-                row.negative += 1
-                if len(row.examples) < EXAMPLES and r.text:
-                    row.examples.append(r.text[:300])
-    return topics
-
-
-def _emerging(rows, tz: ZoneInfo) -> dict:
-    """Clusters of the recent negative texts and spikes per topic / cluster (voc.emerging)."""
-    from xinsheng.voc.emerging import emerging_issues
-
-    records = [
-        (r.started_at.astimezone(tz).date(), (r.topics or [{}])[0].get("code"), r.text or "")
-        for r in rows if r.sentiment_label == "negative" and r.text
-    ]
-    return emerging_issues(records, recent_days=7, negative_only=False)
-
-
 def hot_issues(session: Session, *, days: int = 90, channel: str | None = None, top: int = 12) -> HotIssues:
     """Topics over time with their sentiment, spikes and examples; emerging clusters."""
     tz = ZoneInfo(get_settings().display_timezone)
-    rows = _analysed_rows(session, days, channel)
-    topics = _by_topic(rows, tz)
-    emerging = _emerging(rows, tz) if rows else {"clusters": [], "spikes": []}
-    by_key: dict[str, list[dict]] = defaultdict(list)
-    for spike in emerging["spikes"]:
-        by_key[spike["key"]].append(spike)
+    last = session.scalar(select(func.max(TopicDaily.day)))
+    if last is None:
+        return HotIssues(days=[], topics=[], clusters=[], texts_analysed=0)
+    first = last - timedelta(days=days - 1)
+    topics = _topic_rows(session, first, last, channel)
+    everything = topics.pop(ALL_TEXTS, None) or TopicRow(ALL_TEXTS, "")
+    spikes = _by_key(count_spikes({f"topic:{t.code}": t.primary_negative_daily for t in topics.values()}))
     for code, row in topics.items():
-        row.spikes = sorted(by_key.get(f"topic:{code}", []), key=lambda s: s["day"])
-    clusters = [{**c, "spikes": sorted(by_key.get(f"cluster:{c['id']}", []), key=lambda s: s["day"])}
-                for c in emerging["clusters"]]
-    ranked = sorted(topics.values(), key=lambda t: (-len(t.spikes), -t.negative, -t.total))
-    return HotIssues(days=_day_range(rows, tz), topics=ranked[:top], clusters=clusters[:top],
-                     texts_analysed=len(rows))
+        row.spikes = spikes.get(f"topic:{code}", [])
+    shown = sorted(topics.values(), key=lambda t: (-len(t.spikes), -t.negative, -t.total, t.code))[:top]
+    texts = NegativeTexts(session, tz, channel, first)
+    clusters = _clusters(texts, everything) if everything.negative else []
+    _fill_examples(texts, shown)
+    return HotIssues(days=_day_range(everything.daily), topics=shown, clusters=clusters[:top],
+                     texts_analysed=everything.total)
+
+
+def _topic_rows(session: Session, first: date, last: date, channel: str | None) -> dict[str, TopicRow]:
+    """Per topic (and ``ALL_TEXTS``): totals and daily series of the window, from ``TopicDaily``."""
+    stmt = (
+        select(TopicDaily.topic_code, TopicDaily.day, func.max(TopicDaily.label), func.sum(TopicDaily.texts),
+               func.sum(TopicDaily.negative), func.sum(TopicDaily.negative_primary), func.sum(TopicDaily.score_sum))
+        .where(TopicDaily.day >= first, TopicDaily.day <= last)
+        .group_by(TopicDaily.topic_code, TopicDaily.day)
+    )
+    if channel:
+        stmt = stmt.where(TopicDaily.channel == channel)
+    rows: dict[str, TopicRow] = {}
+    for code, day, label, texts, negative, primary, score_sum in session.execute(stmt):
+        row = rows.setdefault(code, TopicRow(code, label or code))
+        row.total += texts
+        row.negative += negative
+        row.score_sum += score_sum or 0.0
+        row.daily[day] += texts
+        row.negative_daily[day] += negative
+        row.primary_negative_daily[day] += primary
+    return rows
+
+
+def _day_range(daily: Counter) -> list[date]:
+    days = [d for d, n in daily.items() if n]
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _by_key(spikes: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for spike in spikes:
+        out[spike["key"]].append(spike)
+    return {key: sorted(found, key=lambda s: s["day"]) for key, found in out.items()}
+
+
+class NegativeTexts:
+    """The newest negative texts of a day (at most ``SAMPLE_PER_DAY``), read once per day."""
+
+    def __init__(self, session: Session, tz: ZoneInfo, channel: str | None, first: date) -> None:
+        self.session, self.tz, self.channel, self.first = session, tz, channel, first
+        self._days: dict[date, list[tuple[str, set[str]]]] = {}
+
+    def day(self, day: date) -> list[tuple[str, set[str]]]:
+        """(masked text, topic codes) of the day's newest negative texts, newest first."""
+        if day not in self._days:
+            self._days[day] = self._read(day) if day >= self.first else []
+        return self._days[day]
+
+    def _read(self, day: date) -> list[tuple[str, set[str]]]:
+        start = datetime.combine(day, time.min, tzinfo=self.tz)
+        end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tz)
+        stmt = (
+            select(Interaction.text, InteractionAnalysis.topics)
+            .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+            .where(Interaction.started_at >= start, Interaction.started_at < end,
+                   InteractionAnalysis.sentiment_label == "negative", Interaction.text != "")
+            .order_by(Interaction.started_at.desc(), Interaction.id.desc())
+            .limit(SAMPLE_PER_DAY)
+        )
+        if self.channel:
+            stmt = stmt.where(Interaction.channel == self.channel)
+        return [(text, {t.get("code") for t in topics or []}) for text, topics in self.session.execute(stmt)]
+
+
+def _clusters(texts: NegativeTexts, everything: TopicRow) -> list[dict]:
+    """Emerging clusters of the last week's sampled negative texts; their spikes are counted
+    in the same per-day samples of the weeks before (voc.emerging)."""
+    from xinsheng.voc.emerging import emerging_issues
+
+    last = max(d for d, n in everything.negative_daily.items() if n)
+    records = [(day, None, text)
+               for day in (last - timedelta(days=i) for i in range(RECENT_DAYS + BASELINE_DAYS))
+               for text, _ in texts.day(day)]
+    found = emerging_issues(records, recent_days=RECENT_DAYS, negative_only=False)
+    spikes = _by_key(found["spikes"])
+    return [{**c, "spikes": spikes.get(f"cluster:{c['id']}", [])} for c in found["clusters"]]
+
+
+def _fill_examples(texts: NegativeTexts, topics: list[TopicRow]) -> None:
+    """Up to ``EXAMPLES`` of each topic's newest negative texts, from its newest negative days."""
+    for topic in topics:
+        negative_days = sorted((d for d, n in topic.negative_daily.items() if n), reverse=True)
+        for day in negative_days[:EXAMPLE_DAYS]:
+            topic.examples += [text[:300] for text, codes in texts.day(day) if topic.code in codes]
+            if len(topic.examples) >= EXAMPLES:
+                break
+        del topic.examples[EXAMPLES:]

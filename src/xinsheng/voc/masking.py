@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from xinsheng.voc.names import find_names
+from xinsheng.voc.names import T2S, TAIL, find_names, gate_pattern
 
 __all__ = ["PiiSpan", "MaskResult", "mask_pii", "MASKS", "luhn_ok", "cn_id_ok"]
 
@@ -47,13 +47,18 @@ _SPAN_TYPE = {"mobile": "phone", "landline": "phone"}
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH[0x3000] = 0x20
 _WIDTH_TABLE = str.maketrans({chr(k): chr(v) for k, v in _WIDTH.items()})
+_NORM_TABLE = {**_WIDTH_TABLE, **T2S}  # and traditional name characters → simplified, still 1:1
 
-# Cheap gate: ≥7 digits (single separators allowed), an @, or a name trigger.
+# Cheap gate: ≥7 digits (single separators allowed), an @, or a name context; every
+# branch starts with a literal, so sre skips all other positions in C. Signatures
+# can only sit at the end of a text: ``TAIL`` looks at the last few characters.
 _D = "[0-9０-９]"
 _SEP = "[ \\-－\u3000]"
-_PRECHECK = re.compile(
-    f"{_D}(?:{_SEP}?{_D}){{6}}|[@＠]|我叫|姓名|名字|本人|我是|户名|持卡人|收款人|付款人|联系人|开户人"
-)
+_DIGITS = {d: f"(?:{_SEP}?{_D}){{6}}" for d in "0123456789０１２３４５６７８９"}
+_PRECHECK = re.compile(gate_pattern({**_DIGITS, "@": "", "＠": ""}))
+_NUMBER_GATE = re.compile(f"[0-9](?:{_SEP}?[0-9]){{6}}")
+# str.translate looks every non-ASCII character up in a dict: only run it when needed.
+_NEEDS_NORM = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_NORM_TABLE)) + "]")
 
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PAREN_LANDLINE = re.compile(r"\(0[0-9]{2,3}\) ?[0-9]{7,8}(?![0-9])")
@@ -172,11 +177,12 @@ def _find_numbers(norm: str, taken: list[tuple[int, int, str]]) -> list[tuple[in
 
 def mask_pii(text: str) -> MaskResult:
     """Replace personal data in ``text`` with typed masks; offsets refer to ``text``."""
-    if not text or not _PRECHECK.search(text):
+    if not text or not (_PRECHECK.search(text) or TAIL.search(text, len(text) - 16)):
         return MaskResult(text, [])
-    norm = text.translate(_WIDTH_TABLE)
-    spans = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(norm)]
-    spans += _find_numbers(norm, spans)
+    norm = text.translate(_NORM_TABLE) if _NEEDS_NORM.search(text) else text
+    spans = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(norm)] if "@" in norm else []
+    if _NUMBER_GATE.search(norm):
+        spans += _find_numbers(norm, spans)
     for s, e in find_names(norm):
         if not any(a < e and s < b for a, b, _ in spans):
             spans.append((s, e, "person_name"))

@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 
 
 def _analyzer(model_dir: str | None = None):
+    """The analyzer for ``model_dir``, else for ``XINSHENG_VOC_MODEL``, else the built-in one."""
     from xinsheng.voc.pipeline import get_analyzer
 
-    return get_analyzer(model_dir)
+    configured = get_settings().voc_model
+    return get_analyzer(model_dir or (str(configured) if configured else None))
 
 
 def warm_analyzer(model_dir: str | None = None) -> None:

@@ -34,3 +34,19 @@ def test_linear_model_save_load_predicts_the_same(tmp_path):
     assert np.allclose(model.decision(model.transform(test)), again.decision(again.transform(test)))
     p = again.predict_proba(again.transform(test))
     assert p[0, again.classes.index("positive")] > 0.5 > p[1, again.classes.index("positive")]
+
+
+def test_key_index_finds_every_key_and_nothing_else():
+    from xinsheng.voc.features import KeyIndex
+
+    rng = np.random.default_rng(7)
+    keys = np.unique(rng.integers(1, 2**62, 50_000))
+    ids = rng.permutation(len(keys))
+    index = KeyIndex(keys, ids)
+    assert np.array_equal(index.lookup(keys), ids)
+    absent = rng.integers(1, 2**62, 5_000)
+    absent = absent[~np.isin(absent, keys)]
+    assert (index.lookup(absent) == -1).all()
+    # keys that share a slot (multiples of a power of two collide under the hash's top bits) still resolve
+    crowded = np.arange(1, 2_001, dtype=np.int64) << 40
+    assert np.array_equal(KeyIndex(crowded, np.arange(2_000)).lookup(crowded[::-1]), np.arange(2_000)[::-1])

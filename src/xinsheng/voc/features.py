@@ -103,22 +103,26 @@ class KeyIndex:
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
-            return ((keys.astype(np.uint64) * self._MULT) >> self._shift).astype(np.int64)
+            h = np.ascontiguousarray(keys, dtype=np.int64).view(np.uint64) * self._MULT
+        h >>= self._shift
+        return h.view(np.int64)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The id of each key, -1 where unknown."""
-        out = np.full(len(keys), -1, dtype=np.int64)
         slot = self._slots(keys)
-        todo = np.arange(len(keys))
-        for _ in range(self._probes):
+        found = self._keys[slot]
+        hit = found == keys
+        out = np.where(hit, self._ids[slot], -1)
+        todo = np.flatnonzero(~hit & (found != -1))  # the slot held another key: probe on
+        for _ in range(self._probes - 1):
+            if not len(todo):
+                break
+            slot[todo] = (slot[todo] + 1) & self._mask
             s = slot[todo]
             found = self._keys[s]
             hit = found == keys[todo]
             out[todo[hit]] = self._ids[s[hit]]
             todo = todo[~hit & (found != -1)]
-            if not len(todo):
-                break
-            slot[todo] = (slot[todo] + 1) & self._mask
         return out
 
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     voc_model: Path | None = Field(
         None, description="a folder written by `xinsheng voc train` that the service analyses with"
     )
+    voc_taxonomy: Path | None = Field(
+        None, description="the bank's own topic taxonomy (YAML) instead of the shipped one"
+    )
     display_timezone: str = Field(
         "Asia/Shanghai", description="time zone in which pages show timestamps"
     )

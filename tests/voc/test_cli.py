@@ -151,3 +151,51 @@ def test_sentiment_round_trip_with_binary_labels(tmp_path, sentiment_csv):
     res = runner.invoke(app, ["eval", "--task", "sentiment", "--data", str(sentiment_csv), "--text-col", "review",
                               "--label-col", "label", "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["accuracy"] >= 0.8
+
+
+_BANK_TAXONOMY = """
+topics:
+  - code: pension
+    label: 养老金
+    label_en: Pensions
+    children:
+      - code: late
+        label: 养老金未到账
+        keywords: [养老金没到, 退休金没到]
+        patterns: ["(养老|退休)金.{0,6}(没|未)"]
+"""
+
+
+def test_a_banks_own_taxonomy_is_used_and_a_broken_one_is_named(tmp_path, monkeypatch):
+    from xinsheng.config import get_settings
+
+    own = tmp_path / "taxonomy.yaml"
+    own.write_text(_BANK_TAXONOMY, encoding="utf-8")
+    src = _write(tmp_path / "in.csv", ["text"], [("我妈的养老金这个月还没发下来",), ("手机银行登录不上",)])
+    monkeypatch.setenv("XINSHENG_VOC_TAXONOMY", str(own))
+    get_settings.cache_clear()
+    try:
+        res = runner.invoke(app, ["analyze", str(src)])
+        assert res.exit_code == 0, res.output
+        first, second = (json.loads(x) for x in res.stdout.splitlines())
+        assert [t["code"] for t in first["topics"]] == ["pension.late"]
+        assert first["topics"][0]["label"] == "养老金 › 养老金未到账"
+        assert second["topics"] == [], "the shipped taxonomy is not used beside the bank's"
+
+        broken = tmp_path / "broken.yaml"  # (a process reads its taxonomy once: a new file each time)
+        broken.write_text(_BANK_TAXONOMY.replace("label: 养老金未到账", "label: [养老金"), encoding="utf-8")
+        monkeypatch.setenv("XINSHENG_VOC_TAXONOMY", str(broken))
+        get_settings.cache_clear()
+        res = runner.invoke(app, ["analyze", str(src)])
+        assert res.exit_code == 2
+        assert f"taxonomy {broken}: not valid YAML at line 9" in res.output  # where the unclosed [ fails
+
+        bad_regex = tmp_path / "bad_regex.yaml"
+        bad_regex.write_text(_BANK_TAXONOMY.replace('"(养老|退休)金', '"(养老|退休金'), encoding="utf-8")
+        monkeypatch.setenv("XINSHENG_VOC_TAXONOMY", str(bad_regex))
+        get_settings.cache_clear()
+        res = runner.invoke(app, ["analyze", str(src)])
+        assert res.exit_code == 2 and "pension.late" not in res.output
+        assert "(late): pattern '(养老|退休金.{0,6}(没|未)' is not a valid regular expression" in res.output
+    finally:
+        get_settings.cache_clear()

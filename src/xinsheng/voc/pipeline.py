@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from xinsheng.config import get_settings
 from xinsheng.voc.emotion import EmotionStage
 from xinsheng.voc.features import Doc
 from xinsheng.voc.flags import FlagStage
@@ -130,6 +131,8 @@ def build_analyzer(
 
     trained = load_model_dir(str(Path(model_dir).resolve())) if model_dir else {}
     base = builtin_sentiment() if builtin is True else (builtin or None)
+    if taxonomy is None:
+        taxonomy = get_settings().voc_taxonomy
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else Taxonomy.load(taxonomy)
     add_words(tax.words())
     topic_model = ModelTopics(trained["topic"]) if "topic" in trained else None
@@ -146,11 +149,13 @@ def build_analyzer(
 
 
 @lru_cache(maxsize=8)
-def _cached(model_dir: str | None) -> Analyzer:
+def _cached(model_dir: str | None, taxonomy: str | None) -> Analyzer:
     with _lock:
-        return build_analyzer(model_dir)
+        return build_analyzer(model_dir, taxonomy)
 
 
 def get_analyzer(model_dir: str | None = None) -> Analyzer:
-    """The process-wide Analyzer for ``model_dir`` (None: built-in models), built on first use."""
-    return _cached(str(Path(model_dir).resolve()) if model_dir else None)
+    """The process-wide Analyzer for ``model_dir`` (None: built-in models) and the configured
+    taxonomy (``XINSHENG_VOC_TAXONOMY``, else the shipped one), built on first use."""
+    tax = get_settings().voc_taxonomy
+    return _cached(str(Path(model_dir).resolve()) if model_dir else None, str(Path(tax).resolve()) if tax else None)

@@ -18,7 +18,7 @@ from xinsheng.voc.features import Doc
 from xinsheng.voc.lexicon import Lexicon, load_yaml, weighted_words
 from xinsheng.voc.linear import LinearModel
 
-__all__ = ["Taxonomy", "TopicLeaf", "RuleTopics", "ModelTopics", "TopicStage"]
+__all__ = ["Taxonomy", "TaxonomyError", "TopicLeaf", "RuleTopics", "ModelTopics", "TopicStage"]
 
 SEP = " › "
 
@@ -41,27 +41,72 @@ class Taxonomy:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Taxonomy:
-        data = yaml.safe_load(Path(path).read_text("utf-8")) if path else load_yaml("taxonomy.yaml")
-        return cls.from_dict(data)
+        """The taxonomy in the YAML file ``path`` (the shipped one when None); a file that is
+        not a valid taxonomy raises ``TaxonomyError`` naming the file and the problem."""
+        if not path:
+            return cls.from_dict(load_yaml("taxonomy.yaml"))
+        try:
+            data = yaml.safe_load(Path(path).read_text("utf-8"))
+        except OSError as exc:
+            raise TaxonomyError(f"taxonomy {path}: cannot read it ({exc.strerror or exc})") from None
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            at = f" at line {where.line + 1}" if where else ""
+            raise TaxonomyError(f"taxonomy {path}: not valid YAML{at}") from None
+        try:
+            return cls.from_dict(data)
+        except TaxonomyError as exc:
+            raise TaxonomyError(f"taxonomy {path}: {exc}") from None
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Taxonomy:
+    def from_dict(cls, data: Any) -> Taxonomy:
+        if not isinstance(data, dict) or not isinstance(data.get("topics"), list) or not data["topics"]:
+            raise TaxonomyError("needs a non-empty list under 'topics'")
         leaves = []
-        for parent in data.get("topics", []):
-            for child in parent.get("children", []) or [parent]:
-                code = parent["code"] if child is parent else f"{parent['code']}.{child['code']}"
-                label = parent["label"] if child is parent else parent["label"] + SEP + child["label"]
-                pen, cen = parent.get("label_en", parent["code"]), child.get("label_en", child["code"])
-                leaves.append(TopicLeaf(
-                    code=code, label=label, label_en=pen if child is parent else pen + SEP + cen,
-                    keywords=tuple(weighted_words(child.get("keywords", []))),
-                    keywords_en=tuple(weighted_words(child.get("keywords_en", []))),
-                    patterns=tuple(child.get("patterns", []) or []),
-                ))
+        for n, parent in enumerate(data["topics"], 1):
+            _check_node(parent, f"topic {n}")
+            children = parent.get("children") or [parent]
+            for k, child in enumerate(children, 1):
+                if child is not parent:
+                    _check_node(child, f"topic {n} ({parent['code']}) child {k}")
+                leaves.append(_leaf(parent, child))
+        codes = [leaf.code for leaf in leaves]
+        if len(set(codes)) != len(codes):
+            raise TaxonomyError(f"topic codes repeat: {sorted({c for c in codes if codes.count(c) > 1})}")
         return cls(leaves)
 
     def words(self) -> list[str]:
         return [w for leaf in self.leaves for w, _ in leaf.keywords]
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy file that cannot be used; the message names the file and the problem."""
+
+
+def _check_node(node: Any, where: str) -> None:
+    if not isinstance(node, dict) or not str(node.get("code") or "").strip() or not str(node.get("label") or "").strip():
+        raise TaxonomyError(f"{where} needs a 'code' and a 'label'")
+    for key in ("keywords", "keywords_en", "patterns", "children"):
+        if node.get(key) is not None and not isinstance(node[key], list):
+            raise TaxonomyError(f"{where} ({node['code']}): '{key}' must be a list")
+    for p in node.get("patterns") or []:
+        try:
+            re.compile(str(p))
+        except re.error as exc:
+            raise TaxonomyError(f"{where} ({node['code']}): pattern {p!r} is not a valid regular expression ({exc})") from None
+
+
+def _leaf(parent: dict, child: dict) -> TopicLeaf:
+    own = child is parent
+    pen, cen = parent.get("label_en", parent["code"]), child.get("label_en", child["code"])
+    return TopicLeaf(
+        code=parent["code"] if own else f"{parent['code']}.{child['code']}",
+        label=parent["label"] if own else parent["label"] + SEP + child["label"],
+        label_en=pen if own else pen + SEP + cen,
+        keywords=tuple(weighted_words(child.get("keywords", []))),
+        keywords_en=tuple(weighted_words(child.get("keywords_en", []))),
+        patterns=tuple(str(p) for p in child.get("patterns", []) or []),
+    )
 
 
 def _topic(code: str, label: str, score: float, triggers: list[str]) -> dict:

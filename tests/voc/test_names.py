@@ -232,3 +232,19 @@ def test_contexts_from_agent_checks_and_signatures(text, name):
 def test_mask_keeps_the_type_and_the_title():
     assert mask_pii("请问是王先生吗？").text == "请问是〔姓名〕先生吗？"
     assert mask_pii("您好：\n卡被锁了。\n此致\n敬礼\n李秀英").text.endswith("\n〔姓名〕")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "坐席：您好，请问有什么可以帮您？\n客户：我想问一下客户经理的电话。\n坐席：好的，请稍等。",
+        "理财经理推荐的基金亏了，大堂经理也说不清楚，姓名不对的话怎么改？",
+        "您好，我的卡被锁了，请问怎么解锁？谢谢",
+    ],
+)
+def test_the_cheap_gate_lets_ordinary_service_text_through_untouched(text):
+    """mask_pii runs on every text: without a name context it must stop at the gate."""
+    from xinsheng.voc.masking import _PRECHECK
+    from xinsheng.voc.names import TAIL, gate_search
+
+    assert not gate_search(_PRECHECK, text) and not TAIL.search(text, len(text) - 16)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from xinsheng.voc.names import T2S, TAIL, find_names, gate_pattern
+from xinsheng.voc.names import T2S, TAIL, find_names, gate_pattern, gate_search
 
 __all__ = ["PiiSpan", "MaskResult", "mask_pii", "MASKS", "luhn_ok", "cn_id_ok"]
 
@@ -177,7 +177,7 @@ def _find_numbers(norm: str, taken: list[tuple[int, int, str]]) -> list[tuple[in
 
 def mask_pii(text: str) -> MaskResult:
     """Replace personal data in ``text`` with typed masks; offsets refer to ``text``."""
-    if not text or not (_PRECHECK.search(text) or TAIL.search(text, len(text) - 16)):
+    if not text or not (gate_search(_PRECHECK, text) or TAIL.search(text, len(text) - 16)):
         return MaskResult(text, [])
     norm = text.translate(_NORM_TABLE) if _NEEDS_NORM.search(text) else text
     spans = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(norm)] if "@" in norm else []

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["find_names", "gate_pattern", "TAIL", "SURNAMES", "COMPOUND_SURNAMES", "T2S"]
+__all__ = ["find_names", "gate_pattern", "gate_search", "TAIL", "SURNAMES", "COMPOUND_SURNAMES", "T2S"]
 
 COMPOUND_SURNAMES = (
     "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 西门 南宫 "
@@ -318,47 +318,79 @@ def find_names(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_BACK = {v: k for k, v in T2S.items()}  # simplified → traditional
+
+
+def _raw(chars: frozenset[str] | set[str]) -> frozenset[str]:
+    """``chars`` and their traditional forms (the gate reads raw text)."""
+    return frozenset(chars) | {chr(_BACK[ord(c)]) for c in chars if ord(c) in _BACK}
+
+
 def _variants(word: str) -> list[str]:
-    """``word`` and its traditional spelling (the gate reads raw text)."""
-    back = {v: k for k, v in T2S.items()}
-    trad = "".join(chr(back.get(ord(c), ord(c))) for c in word)
+    """``word`` and its traditional spelling."""
+    trad = "".join(chr(_BACK.get(ord(c), ord(c))) for c in word)
     return [word] if trad == word else [word, trad]
+
+
+_GATE_SUR = _raw(SURNAMES | {w[0] for w in COMPOUND_SURNAMES})  # where a name can start
+_GATE_TITLES = frozenset(v for w in _TITLES + _INFORMAL for v in _variants(w))
+# Triggers common in ordinary text carry their surname test in the gate regex; the
+# others match bare and ``gate_search`` tests what follows them.
+_FREQUENT = frozenset("我是 我就是 本人 本人是 您是 你是 问是 是否是 是否为".split())
+_GREETINGS = ("您好", "你好")
+_GATE_RARE = frozenset(v for w in _EXPLICIT + _WEAK + _ASKS if w not in _FREQUENT for v in _variants(w))
 
 
 def gate_pattern(extra: dict[str, str]) -> str:
     """A cheap regex that matches wherever ``find_names`` could find a name (a superset).
 
-    ``extra`` adds other literal-first branches (word → what must follow). A trigger
-    must be followed by a surname character, a title, greeting or 本人 preceded by
-    one within the length of a name. Signatures are left to ``TAIL``.
+    ``extra`` adds other literal-first branches (word → what must follow). A frequent
+    trigger must be followed by a surname character (or 本人 preceded by a name).
+    Titles, greetings and rare triggers match bare (every copy of the surname class
+    costs ~1 ms to compile) and ``gate_search`` tests them. Signatures: ``TAIL``.
     """
-    back = {v: k for k, v in T2S.items()}
-    first = SURNAMES | {w[0] for w in COMPOUND_SURNAMES}
-    sur = "[" + "".join(sorted(first | {chr(back[ord(c)]) for c in first if ord(c) in back})) + "]"
-    plain = "[" + "".join(sorted(set(sur[1:-1]) - _FUNCTION)) + "]"  # 客户来电 is no name
-    cjk = "[\u4e00-\u9fff]"
-
-    def before(word: str, k0: int = 0, gap: str = "") -> str:  # a name (1–4 characters) before ``word``
-        n = len(word)
-        return "(?:" + "|".join(f"(?<={sur}{cjk}{{{k}}}{gap}.{{{n}}})" for k in range(k0, 4)) + ")"
-
+    sur = "[" + "".join(sorted(_GATE_SUR)) + "]"
+    plain = "[" + "".join(sorted(_GATE_SUR - _FUNCTION)) + "]"  # 客户来电 is no name
     follow = f"[:：\u3000 ]*[是为為叫]?{sur}"
+    named = "(?:" + "|".join(f"(?<={sur}.{{{k}}}..)" for k in range(1, 4)) + ")"  # 张婷本人
     words = dict(extra)
-    for w in _EXPLICIT + _WEAK + _ASKS:
+    for w in _FREQUENT:
         words.update(dict.fromkeys(_variants(w), follow))
     words.update(dict.fromkeys(_variants("客户"), plain))
-    for w in _TITLES + _INFORMAL:
-        words.update(dict.fromkeys(_variants(w), before(w)))
-    words.update(dict.fromkeys(_variants("本人"), f"(?:{follow}|{before('本人', 1)})"))
-    for w in ("您好", "你好"):
-        words[w] = f"(?:{before(w, 1)}|{before(w, 1, '[，, ]')})"
+    words.update(dict.fromkeys(_GATE_TITLES | _GATE_RARE | set(_GREETINGS), ""))
+    words["本人"] = f"(?:{follow}|{named})"
     return _trie(words)
 
 
+_VOCATIVE_GATE = re.compile("[" + "".join(sorted(_GATE_SUR)) + "][\u4e00-\u9fff]{1,3}[，, ]?$")
+
+
+def gate_search(rx: re.Pattern[str], text: str) -> bool:
+    """Whether ``rx`` (from ``gate_pattern``) matches ``text``: a bare title only with a
+    surname character at most four characters before it (张先生, not 客户经理), a bare
+    trigger only with one right after it (姓名：张三, not 姓名不对)."""
+    m = rx.search(text)
+    while m is not None:
+        word, s, e = m.group(), m.start(), m.end()
+        if word in _GATE_TITLES:
+            if not _GATE_SUR.isdisjoint(text[max(0, s - 4) : s]):
+                return True
+        elif word in _GREETINGS:  # 张伟，您好 (not 坐席：您好)
+            if _VOCATIVE_GATE.search(text, max(0, s - 5), s):
+                return True
+        elif word in _GATE_RARE:
+            while text[e : e + 1] in (":", "：", " ", "\u3000"):
+                e += 1
+            if text[e : e + 1] in _GATE_SUR or (text[e : e + 1] in "是为為叫" and text[e + 1 : e + 2] in _GATE_SUR):
+                return True
+        else:
+            return True
+        m = rx.search(text, m.end())
+    return False
+
+
 def _tail_pattern() -> str:
-    back = {v: k for k, v in T2S.items()}
-    sur = "".join(sorted(SURNAMES | {chr(back[ord(c)]) for c in SURNAMES if ord(c) in back}
-                         | set("".join(COMPOUND_SURNAMES))))
+    sur = "".join(sorted(_raw(SURNAMES | set("".join(COMPOUND_SURNAMES)))))
     return (r"(?:\n|——|—|--|－|敬礼|敬禮|谢谢|謝謝|盼复|盼復|回复|回復|祝好)[ \t:：，,。.!！—\-]*"
             f"[{sur}][\u4e00-\u9fff]{{1,3}}[ \t。.!！]*$")
 

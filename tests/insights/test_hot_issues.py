@@ -5,15 +5,17 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.factories import T0, interaction
-from tests.support.browser import browser_page
 from tests.insights.counts import contacts, write_ndjson
+from tests.support.browser import browser_page
 from xinsheng.db import session_scope
 from xinsheng.ingest.files import ingest_file
 from xinsheng.insights import service
 from xinsheng.insights.service import EXAMPLES, hot_issues
-from xinsheng.interactions.analysis import reanalyze
+from xinsheng.interactions.analysis import reanalyze, store_analysis_rows
+from xinsheng.interactions.models import InteractionAnalysis
 
 LOGIN = ["手机银行登录不上，一直提示密码错误，太气人了", "手机银行又登录失败了，非常不满意",
          "新版手机银行登录不上了，验证码也收不到，烦死了", "升级以后手机银行登录失败，什么破系统"]
@@ -122,3 +124,20 @@ def test_examples_are_the_newest_negative_texts_and_clusters_a_bounded_sample(se
     assert login.examples[0] == newest and len(login.examples) == EXAMPLES
     assert sum(c["size"] for c in report.clusters) <= 2 * service.RECENT_DAYS
     assert report.texts_analysed == len(_contacts()), "counts are never sampled"
+
+
+def test_kept_clusters_follow_a_reanalysis(seeded, engine):
+    with session_scope(engine) as s:
+        before = hot_issues(s).clusters
+        cols = [c.name for c in InteractionAnalysis.__table__.c]
+        rows = [dict(zip(cols, r)) for r in s.execute(select(*InteractionAnalysis.__table__.c))]
+    for row in rows:  # another model finds the login complaints merely annoyed
+        if any(t["code"] == "mobile_banking.login_failure" for t in row["topics"]):
+            row.update(sentiment_label="neutral", sentiment_score=-0.1)
+    with session_scope(engine) as s:
+        store_analysis_rows(s, rows)
+    with session_scope(engine) as s:
+        after = hot_issues(s).clusters
+        service._cluster_cache.clear()
+        assert after == hot_issues(s).clusters != before
+    assert not any("登录" in c["representative"] for c in after)

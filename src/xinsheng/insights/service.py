@@ -10,7 +10,7 @@ day with an analysed contact (on any channel).
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,6 +28,8 @@ CLUSTER_SAMPLE = 2000  # … at most this many (clustering costs ~0.7 ms a text)
 SAMPLE_PER_DAY = CLUSTER_SAMPLE // RECENT_DAYS
 BASELINE_DAYS = 28  # days before those, sampled alike, against which a cluster's spikes stand out
 EXAMPLE_DAYS = 3  # a topic's examples come from its newest days with negative texts
+CACHED_REPORTS = 32  # clusters of this many (database, channel, window, day counts) kept in memory
+_cluster_cache: OrderedDict[tuple, list[dict]] = OrderedDict()
 
 
 @dataclass
@@ -42,6 +44,7 @@ class TopicRow:
     spikes: list[dict] = field(default_factory=list)
     negative_daily: Counter = field(default_factory=Counter)
     primary_negative_daily: Counter = field(default_factory=Counter)
+    score_daily: Counter = field(default_factory=Counter)
 
     @property
     def negative_share(self) -> float:
@@ -99,6 +102,7 @@ def _topic_rows(session: Session, first: date, last: date, channel: str | None) 
         row.daily[day] += texts
         row.negative_daily[day] += negative
         row.primary_negative_daily[day] += primary
+        row.score_daily[day] += score_sum or 0.0
     return rows
 
 
@@ -148,13 +152,30 @@ class NegativeTexts:
 
 def _clusters(texts: NegativeTexts, everything: TopicRow) -> list[dict]:
     """Emerging clusters of the last week's sampled negative texts; their spikes are counted
-    in the same per-day samples of the weeks before (voc.emerging)."""
+    in the same per-day samples of the weeks before (voc.emerging).
+
+    Clustering is the costly part of the report, so the result is kept for the same
+    database, channel, window and day counts (texts, negative texts, score sums of every
+    sampled day): a new or reanalysed text changes the counts, and so the key.
+    """
+    last = max(d for d, n in everything.negative_daily.items() if n)
+    days = [last - timedelta(days=i) for i in range(RECENT_DAYS + BASELINE_DAYS)]
+    key = (str(texts.session.get_bind().url), texts.channel, texts.first, SAMPLE_PER_DAY,
+           tuple((d, everything.daily[d], everything.negative_daily[d], round(everything.score_daily[d], 6))
+                 for d in days))
+    if key in _cluster_cache:
+        _cluster_cache.move_to_end(key)
+        return _cluster_cache[key]
+    clusters = _cluster_sample([(day, None, text) for day in days for text, _ in texts.day(day)])
+    _cluster_cache[key] = clusters
+    while len(_cluster_cache) > CACHED_REPORTS:
+        _cluster_cache.popitem(last=False)
+    return clusters
+
+
+def _cluster_sample(records: list[tuple]) -> list[dict]:
     from xinsheng.voc.emerging import emerging_issues
 
-    last = max(d for d, n in everything.negative_daily.items() if n)
-    records = [(day, None, text)
-               for day in (last - timedelta(days=i) for i in range(RECENT_DAYS + BASELINE_DAYS))
-               for text, _ in texts.day(day)]
     found = emerging_issues(records, recent_days=RECENT_DAYS, negative_only=False)
     spikes = _by_key(found["spikes"])
     return [{**c, "spikes": spikes.get(f"cluster:{c['id']}", [])} for c in found["clusters"]]

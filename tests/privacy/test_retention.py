@@ -75,21 +75,26 @@ def test_dry_run_counts_and_apply_anonymises(client, engine, settings_env):
 
 
 def _rechain(engine) -> None:
-    """Recompute the hashes after the test moved entries back in time (test set-up only)."""
+    """Recompute the hashes after the test moved entries back in time (test set-up only).
+
+    One connection does it all: dropping the append-only trigger, re-chaining and
+    restoring the trigger, so no other pooled connection's view gets in between."""
+    from sqlalchemy.orm import Session
+
     from xinsheng.audit.actions import GENESIS, entry_hash
     from xinsheng.audit.service import entry_dict
 
+    pg = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
-        trigger = "DROP TRIGGER audit_log_no_update" + (" ON audit_log" if engine.dialect.name == "postgresql" else "")
-        conn.execute(text(trigger))
-    prev = GENESIS
-    with session_scope(engine) as s:
-        for e in s.query(AuditEntry).order_by(AuditEntry.seq):
-            e.prev_hash = prev
-            e.hash = entry_hash(entry_dict(e) | {"at": e.at}, prev)
-            prev = e.hash
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+        conn.execute(text("DROP TRIGGER audit_log_no_update" + (" ON audit_log" if pg else "")))
+        prev = GENESIS
+        with Session(bind=conn) as s:
+            for e in s.query(AuditEntry).order_by(AuditEntry.seq):
+                e.prev_hash = prev
+                e.hash = entry_hash(entry_dict(e) | {"at": e.at}, prev)
+                prev = e.hash
+            s.flush()
+        if pg:
             conn.execute(text("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
                               "FOR EACH ROW EXECUTE FUNCTION xinsheng_audit_append_only()"))
         else:

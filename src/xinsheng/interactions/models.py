@@ -18,6 +18,7 @@ class Interaction(Base):
         Index("ix_interactions_customer_started", "customer_id", "started_at"),
         Index("ix_interactions_started", "started_at"),
         Index("ix_interactions_agent_started", "agent_ref", "started_at"),  # whom an agent serves
+        Index("ix_interactions_channel_started", "channel", "started_at"),  # Hot issues of one channel
     )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)

@@ -3,11 +3,17 @@
 At prediction time a model is only a vocabulary, an idf vector and a weight matrix,
 so scoring a batch is one sparse × dense product. Ensembles of linear models (logistic
 regression + a temperature-scaled linear SVM) fold into one weight matrix.
+
+``PairFeaturizer`` adds a block of unordered word pairs (light English stems) to a
+``Featurizer``: conjunctions such as (card, arrive) or (top, revert) that separate close
+intents in short utterances, still one sparse row per text.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -19,7 +25,7 @@ from xinsheng.voc.features import Doc, Featurizer
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LinearModel", "fit_linear", "softmax"]
+__all__ = ["LinearModel", "PairFeaturizer", "fit_linear", "load_featurizer", "light_stem", "softmax"]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -32,7 +38,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
 class LinearModel:
     """``classes`` and a weight matrix ``coef`` (n_classes × n_features); binary models have one row."""
 
-    featurizer: Featurizer
+    featurizer: Featurizer | PairFeaturizer
     classes: list[str]
     coef: np.ndarray
     intercept: np.ndarray
@@ -93,9 +99,105 @@ class LinearModel:
         doc = json.loads((folder / f"{name}.json").read_text("utf-8"))
         with np.load(folder / f"{name}.npz", allow_pickle=False) as arr:
             arrays = {k: arr[k] for k in arr.files}
-        feat = Featurizer.from_state(doc["featurizer"], arrays)
+        feat = load_featurizer(doc["featurizer"], arrays)
         return cls(feat, list(doc["classes"]), arrays["coef"].astype(np.float32),
                    arrays["intercept"].astype(np.float32), doc.get("meta", {}))
+
+
+_VOWEL = re.compile(r"[aeiouy]")
+_KEEP_S = ("ss", "us", "is")
+
+
+def light_stem(word: str) -> str:
+    """A light English suffix rule: plural -s/-ies, -ed/-ied/-ing (undoubling), final -e.
+
+    Variants of one word share a stem (charge, charged, charges, charging → charg;
+    transferred, transferring → transfer); other scripts, numbers and short words pass as is.
+    """
+    w = word
+    if len(w) <= 3 or not w.isascii() or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(_KEEP_S):
+        w = w[:-1]
+    for suf in ("ied", "ing", "ed"):
+        stem = w[: -len(suf)]
+        if w.endswith(suf) and len(stem) >= 3 and _VOWEL.search(stem):
+            w = stem + "y" if suf == "ied" else stem
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def word_pairs(words: Sequence[str], window: int) -> list[str]:
+    """Unordered pairs of distinct stems less than ``window`` words apart, as ``a+b`` tokens."""
+    stems = [light_stem(w) for w in words]
+    pairs = {(a, b) if a < b else (b, a)
+             for i, a in enumerate(stems) for b in itertools.islice(stems, i + 1, i + window) if a != b}
+    return [f"{a}+{b}" for a, b in sorted(pairs)]
+
+
+@dataclass
+class PairFeaturizer:
+    """A ``Featurizer`` plus a TF-IDF block of word pairs weighted ``weight``; rows stay l2-normalised."""
+
+    base: Featurizer
+    pairs: Featurizer
+    weight: float = 0.7
+    window: int = 24
+
+    @classmethod
+    def new(cls, base: Featurizer, weight: float = 0.7, window: int = 24, min_df: int = 2) -> PairFeaturizer:
+        pairs = Featurizer(word_range=(1, 1), char_range=(0, 0), min_df=min_df, strip_spaces=False)
+        return cls(base, pairs, weight, window)
+
+    @property
+    def n_features(self) -> int:
+        return self.base.n_features + self.pairs.n_features
+
+    def _pair_docs(self, docs: Sequence[Doc]) -> list[Doc]:
+        return [(text, word_pairs(words, self.window)) for text, words in docs]
+
+    def fit(self, docs: Sequence[Doc]) -> PairFeaturizer:
+        docs = list(docs)
+        self.base.fit(docs)
+        self.pairs.fit(self._pair_docs(docs))
+        return self
+
+    def transform(self, docs: Sequence[Doc]) -> sparse.csr_matrix:
+        docs = list(docs)
+        a = self.base.transform(docs)
+        b = self.pairs.transform(self._pair_docs(docs)) * self.weight
+        return (sparse.hstack([a, b], format="csr") / np.sqrt(1 + self.weight**2)).astype(np.float32)
+
+    def feature_names(self) -> list[str]:
+        """Pairs are stems, not text, so they stay unnamed (explanations show words and characters)."""
+        return self.base.feature_names() + [""] * self.pairs.n_features
+
+    def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        bmeta, barr = self.base.get_state()
+        pmeta, parr = self.pairs.get_state()
+        meta = {"kind": "word_pairs", "weight": self.weight, "window": self.window, "base": bmeta, "pairs": pmeta}
+        return meta, {**barr, **{f"pairs_{k}": v for k, v in parr.items()}}
+
+    @classmethod
+    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> PairFeaturizer:
+        parr = {k[len("pairs_"):]: v for k, v in arrays.items() if k.startswith("pairs_")}
+        return cls(Featurizer.from_state(meta["base"], arrays), Featurizer.from_state(meta["pairs"], parr),
+                   float(meta["weight"]), int(meta["window"]))
+
+
+def load_featurizer(meta: dict, arrays: dict[str, np.ndarray]) -> Featurizer | PairFeaturizer:
+    """The featurizer saved by ``get_state`` (plain ``Featurizer`` state has no ``kind``)."""
+    if meta.get("kind") == "word_pairs":
+        return PairFeaturizer.from_state(meta, arrays)
+    return Featurizer.from_state(meta, arrays)
 
 
 def _svm_temperature(svm_z: np.ndarray, lr_z: np.ndarray) -> float:
@@ -134,7 +236,7 @@ def _fit_svm_calibrated(X: sparse.csr_matrix, y: np.ndarray, C: float, seed: int
 def fit_linear(
     docs: Sequence[Doc],
     labels: Sequence[str],
-    featurizer: Featurizer,
+    featurizer: Featurizer | PairFeaturizer,
     *,
     C: float = 4.0,
     svm: bool = True,

@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from xinsheng.voc.features import Doc, Featurizer
-from xinsheng.voc.linear import LinearModel, fit_linear
+from xinsheng.voc.linear import LinearModel, PairFeaturizer, fit_linear
 from xinsheng.voc.rules import EMOTIONS
 from xinsheng.voc.sentiment import canonical_sentiment
 from xinsheng.voc.text import detect_lang, normalize, segment
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 __all__ = ["prepare_docs", "train_model", "evaluate", "metrics", "EMOTION_ALIASES", "EVAL_TASKS"]
 
 EVAL_TASKS = ("sentiment", "topic", "emotion")
+# Word-pair features pay off on short utterances (intents, chat questions), not long narratives.
+SHORT_TEXT_WORDS = 40
 Progress = Callable[[int], None]
 
 # Common emotion label sets mapped to the pipeline's names (SMP2020-EWECT, NLPCC, English).
@@ -48,10 +50,19 @@ def prepare_docs(texts: Sequence[str], progress: Progress | None = None) -> tupl
     return docs, (langs.most_common(1)[0][0] if langs else "zh")
 
 
-def featurizer_for(lang: str) -> Featurizer:
+def featurizer_for(lang: str, pairs: bool = False) -> Featurizer | PairFeaturizer:
+    """English: words 1–3 + characters 2–3 (+ stemmed word pairs when ``pairs``).
+
+    Chinese: words 1–2 + characters 1–3.
+    """
     if lang == "en":
-        return Featurizer(word_range=(1, 3), char_range=(2, 3), min_df=2, strip_spaces=False)
+        base = Featurizer(word_range=(1, 3), char_range=(2, 3), min_df=2, strip_spaces=False)
+        return PairFeaturizer.new(base) if pairs else base
     return Featurizer(word_range=(1, 2), char_range=(1, 3), min_df=2)
+
+
+def _short_texts(docs: Sequence[Doc]) -> bool:
+    return bool(docs) and float(np.median([len(words) for _, words in docs])) <= SHORT_TEXT_WORDS
 
 
 def train_model(task: str, texts: Sequence[str], labels: Sequence[str],
@@ -64,8 +75,9 @@ def train_model(task: str, texts: Sequence[str], labels: Sequence[str],
     y = canonical_sentiment(labels) if task == "sentiment" else [str(x).strip() for x in labels]
     docs, lang = prepare_docs(texts, progress)
     many = len(set(y)) > 8
+    pairs = task == "topic" and _short_texts(docs)
     meta = {"task": task, "lang": lang, "n_train": len(texts)}
-    return fit_linear(docs, y, featurizer_for(lang), C=1.0 if many else 4.0,
+    return fit_linear(docs, y, featurizer_for(lang, pairs), C=1.0 if many else 4.0,
                       estimator="svm" if many else "ensemble", meta=meta)
 
 

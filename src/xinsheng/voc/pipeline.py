@@ -7,8 +7,10 @@ touches a database.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +84,10 @@ class Analyzer:
             yield from self._batch(buf, lang)
 
     def _batch(self, texts: Sequence[str | None], lang: str) -> list[dict]:
+        with _cycle_collector_paused():
+            return self._analyse(texts, lang)
+
+    def _analyse(self, texts: Sequence[str | None], lang: str) -> list[dict]:
         p = self.prepare(texts, lang)
         lexical = batch_cues([d[0] for d in p.docs], p.langs)
         sent = self.sentiment.transform(p.docs, p.langs, lexical)
@@ -110,6 +116,22 @@ class Analyzer:
         if not p.docs[0][0].strip():
             return []
         return self.emotions.sentences(p.docs[0][0], p.langs[0])
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    A batch allocates tens of thousands of small dicts and lists (no reference cycles:
+    reference counting frees them), which would trigger collections that rescan every
+    live object, results included: about a quarter of the time on short texts."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _keyword_stage(builtin: LinearModel | None, taxonomy: Taxonomy) -> KeywordStage:

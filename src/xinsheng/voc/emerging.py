@@ -17,7 +17,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import stats
@@ -152,20 +152,29 @@ def _day(d: date | datetime | str) -> date:
     return datetime.fromisoformat(str(d).replace("Z", "+00:00")).date()
 
 
-def detect_spikes(events: Iterable[tuple[date | datetime | str, str]], *, baseline_days: int = 28,
-                  min_baseline_days: int = 7, min_count: int = 5, min_ratio: float = 2.0,
-                  alpha: float = 1e-3) -> list[Spike]:
-    """Days on which a key's count is a significant spike over its trailing baseline.
+def detect_spikes(events: Iterable[tuple[date | datetime | str, str]], **options) -> list[Spike]:
+    """Days on which a key's count of ``events`` (day, key) is a significant spike over its
+    trailing baseline; see ``spikes_from_counts`` for the test and its options."""
+    counts: dict[str, Counter[date]] = defaultdict(Counter)
+    for d, key in events:
+        counts[str(key)][_day(d)] += 1
+    return spikes_from_counts(counts, **options)
+
+
+def spikes_from_counts(counts: Mapping[str, Mapping[date, int]], *, baseline_days: int = 28,
+                       min_baseline_days: int = 7, min_count: int = 5, min_ratio: float = 2.0,
+                       alpha: float = 1e-3) -> list[Spike]:
+    """Days on which a key's daily count (key → day → count) is a significant spike.
 
     Baseline λ = mean daily count over the previous ``baseline_days`` (days without events
     count as 0; at least ``min_baseline_days`` of history needed). A day is a spike when
     count ≥ ``min_count``, count ≥ ``min_ratio`` × λ and P(X ≥ count | Poisson(λ)) < ``alpha``.
     """
-    counts: dict[str, Counter[date]] = defaultdict(Counter)
-    for d, key in events:
-        counts[str(key)][_day(d)] += 1
     spikes = []
-    for key, per_day in counts.items():
+    for key, raw in counts.items():
+        per_day = {d: c for d, c in raw.items() if c > 0}
+        if not per_day:
+            continue
         first = min(per_day)
         for day, c in sorted(per_day.items()):
             history = (day - first).days
@@ -174,10 +183,12 @@ def detect_spikes(events: Iterable[tuple[date | datetime | str, str]], *, baseli
             span = min(baseline_days, history)
             lam = sum(per_day.get(day - timedelta(days=i), 0) for i in range(1, span + 1)) / span
             lam_eff = max(lam, 0.5)
+            if c < min_ratio * lam_eff:
+                continue
             p = float(stats.poisson.sf(c - 1, lam_eff))
-            if c >= min_ratio * lam_eff and p < alpha:
+            if p < alpha:
                 z = (c - lam_eff) / math.sqrt(lam_eff)
-                spikes.append(Spike(key, day, c, round(lam, 3), round(c / lam_eff, 2), round(z, 2), p))
+                spikes.append(Spike(str(key), day, c, round(lam, 3), round(c / lam_eff, 2), round(z, 2), p))
     return sorted(spikes, key=lambda s: (s.day, -s.z, s.key))
 
 

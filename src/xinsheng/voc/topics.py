@@ -115,22 +115,20 @@ def _topic(code: str, label: str, score: float, triggers: list[str]) -> dict:
 
 @dataclass
 class RuleTopics:
-    """Keyword and pattern matching against the taxonomy, one regex pass per kind."""
+    """Taxonomy keywords (one automaton scan per batch) and patterns (one pass each per batch)."""
 
     taxonomy: Taxonomy
     hit_strength: float = 0.6
     _lex: dict[str, Lexicon] = field(default_factory=dict, init=False, repr=False)
     _patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list, init=False, repr=False)
     _labels: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
-    _by_code: dict[str, TopicLeaf] = field(default_factory=dict, init=False, repr=False)
     _codes: list[str] = field(default_factory=list, init=False, repr=False)
     _code_index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _tags: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         zh, en = Lexicon(), Lexicon(word_boundary=True)
-        for i, leaf in enumerate(self.taxonomy.leaves):
-            self._by_code[leaf.code] = leaf
+        for leaf in self.taxonomy.leaves:
             for w, v in leaf.keywords:
                 zh.add(w, leaf.code, v)
             for w, v in leaf.keywords_en:

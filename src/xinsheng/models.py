@@ -1,6 +1,6 @@
 """Imports every domain's tables so that ``Base.metadata`` is complete (Alembic, tests)."""
 from xinsheng.audit.models import AuditEntry  # noqa: F401
-from xinsheng.cases.models import Case  # noqa: F401
+from xinsheng.cases.models import Case, CaseConfig, CaseContact, CaseEscalation, CaseEvent  # noqa: F401
 from xinsheng.customers.models import Customer, CustomerNote  # noqa: F401
 from xinsheng.db import Base  # noqa: F401
 from xinsheng.identity.models import ApiToken, User, WebSession  # noqa: F401

@@ -94,3 +94,13 @@ def latest_contact_at(session: Session) -> datetime | None:
     return session.scalar(select(func.max(Interaction.started_at))) or None
 
 
+def contacts_in_week_before(session: Session, latest: datetime | None) -> int:
+    """Contacts in the 7 days up to ``latest`` (the newest contact), 0 without data."""
+    if latest is None:
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Interaction)
+        .where(Interaction.started_at > latest - timedelta(days=7))
+    ) or 0
+
+

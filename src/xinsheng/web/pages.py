@@ -1,12 +1,10 @@
 """HTML pages: the home page, customer search, and the domains' page routers."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import func, select
 
 from xinsheng.customers.pages import router as customer_pages
 from xinsheng.insights.pages import router as insights_pages
@@ -15,8 +13,8 @@ from xinsheng.identity.admin import router as admin_pages
 from xinsheng.identity.pages import router as identity_pages
 from xinsheng.customers.service import count_customers, recently_contacted, search_customers
 from xinsheng.deps import Audit, CurrentUser, SessionDep, require
-from xinsheng.interactions.models import Interaction
-from xinsheng.interactions.service import daily_channel_volume, latest_contact_at, total_interactions
+from xinsheng.interactions.service import (contacts_in_week_before, daily_channel_volume, latest_contact_at,
+                                           total_interactions)
 from xinsheng.knowledge.pages import router as knowledge_pages
 from xinsheng.web.charts import volume_figure
 from xinsheng.web.i18n import Translator, pick_lang
@@ -35,13 +33,7 @@ router.include_router(audit_pages)
 def home(request: Request, session: SessionDep, me: CurrentUser, audit: Audit):
     """Totals, daily contacts per channel (chart), customer search, recent customers."""
     t = Translator(pick_lang(request))
-    latest = latest_contact_at(session)
-    last_week = 0
-    if latest is not None:
-        last_week = session.scalar(
-            select(func.count()).select_from(Interaction)
-            .where(Interaction.started_at > latest - timedelta(days=7))
-        ) or 0
+    last_week = contacts_in_week_before(session, latest_contact_at(session))
     recent = recently_contacted(session, me) if me.can("customers.read") else []
     if recent:
         audit("customer.list", target_type="customer", detail={"via": "home", "customer_refs": [c.customer_ref for c in recent]})

@@ -28,6 +28,8 @@ BACKENDS = ["sqlite", "postgresql"]
 # (CLI subprocesses inherit it through the environment).
 os.environ.setdefault("XINSHENG_PII_KEYS", Fernet.generate_key().decode("ascii"))
 os.environ.pop("XINSHENG_MODE", None)
+# No background worker (case clocks, outbox) in servers the tests start, unless a test asks.
+os.environ["XINSHENG_WORKER"] = "off"
 # One home for the test process: the built-in VOC model is trained there once per run
 # (≈30 s of CPU) and shared with every test's own home (see ``settings_env``).
 SESSION_HOME = Path(tempfile.mkdtemp(prefix="xinsheng-test-home-"))

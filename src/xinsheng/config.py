@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         10, gt=0, description="customers without contact or open case this long lose their personal data"
     )
     retention_audit_years: float = Field(7, gt=0, description="audit entries are kept this long")
+    # cases: the bank's own data files (formats in docs/cases-config.md); None: the shipped ones
+    cases_calendar: Path | None = Field(None, description="business calendar (holidays, 调休, business hours), YAML")
+    cases_policies: Path | None = Field(None, description="SLA policies (deadlines per kind, topic, segment…), YAML")
+    cases_authority: Path | None = Field(None, description="authority pyramid (levels, limits, roles), YAML")
+    cases_rules: Path | None = Field(None, description="escalation rules, YAML")
 
     @property
     def backend(self) -> str:

@@ -44,3 +44,10 @@ class Forbidden(XinshengError):
 class Unauthorized(XinshengError):
     code = "unauthorized"
     status = 401
+
+
+class Conflict(XinshengError):
+    """An action the current state does not allow (a closed case, no extension left)."""
+
+    code = "conflict"
+    status = 409

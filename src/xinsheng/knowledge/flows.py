@@ -5,6 +5,8 @@ context), so they live here rather than in ``service.py``.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -81,9 +83,49 @@ def customer_context(session: Session, customer_ref: str | None) -> dict | None:
     }
 
 
+# "我的投诉到哪一步了": answered from the customer's open cases. Cases is a higher domain than
+# knowledge, so it registers its answer here (app wiring) instead of being imported.
+#: ``provider(session, customer_ref, lang) -> str | None``: the status text, None when it has none
+StatusProvider = Callable[[Session, str, str], "str | None"]
+_STATUS_PROVIDERS: list[StatusProvider] = []
+_STATUS_QUESTION = re.compile(
+    r"(?:投诉|工单|申诉|诉求|案件|反映的问题|问题处理|处理结果).{0,8}?(?:进度|进展|到哪|哪一步|怎么样|结果|处理得|处理好|多久|有没有消息)"
+    r"|(?:进度|进展).{0,4}(?:投诉|工单)|处理到哪"
+    r"|\b(?:status|progress|update)\b.{0,30}\b(?:complaint|case|ticket)s?\b"
+    r"|\b(?:complaint|case|ticket)s?\b.{0,30}\b(?:status|progress|update|going)\b",
+    re.IGNORECASE,
+)
+
+
+def register_status_provider(fn: StatusProvider) -> None:
+    """Let the bot answer case-status questions with ``fn`` (registered once)."""
+    if fn not in _STATUS_PROVIDERS:
+        _STATUS_PROVIDERS.append(fn)
+
+
+def asks_case_status(text: str) -> bool:
+    """Whether ``text`` asks how far a complaint or case has got (投诉进度, 工单到哪一步了 …)."""
+    return bool(_STATUS_QUESTION.search(text or ""))
+
+
+def _case_status_reply(session: Session, q: AssistQuestion) -> AssistAnswer | None:
+    if not (q.customer_ref and _STATUS_PROVIDERS and asks_case_status(q.question)) \
+            or policy.asks_for_person(q.question):
+        return None
+    lang = "zh" if re.search(r"[\u4e00-\u9fff]", q.question) else "en"
+    for provider in _STATUS_PROVIDERS:
+        text = provider(session, q.customer_ref, lang)
+        if text:
+            return AssistAnswer(decision="answer", reason="case_status", message=text)
+    return None
+
+
 def answer_question(session: Session, q: AssistQuestion,
                     thresholds: policy.Thresholds = policy.Thresholds()) -> AssistAnswer:
     """The self-service bot: answer, clarify, or hand over with the whole context."""
+    status = _case_status_reply(session, q)
+    if status is not None:
+        return status
     matches = find_matches(session, q.question, k=5, channel=q.channel)
     d = policy.decide(q.question, matches, thresholds)
     out = AssistAnswer(decision=d.decision, reason=d.reason, message=policy.MESSAGES[d.reason])

@@ -241,7 +241,8 @@ class AssistAnswer(BaseModel):
     answer: AnswerBody | None = None
     choices: list[Choice] = []
     handoff: Handoff | None = None
-    reason: str = Field(description="confident | ambiguous | low_confidence | no_match | asked_for_person | angry")
+    reason: str = Field(description="confident | ambiguous | low_confidence | no_match | asked_for_person | angry"
+                        " | case_status (the status of the customer's open cases, in `message`)")
     message: str = ""
 
 

@@ -37,7 +37,9 @@ _FRONT_LINE = {"signed_in", "customers.read", "customers.pii", "cases.read", "kb
 
 #: role -> permissions. ``system`` gets only what its token's scopes grant.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    "agent": _FRONT_LINE,  # tier 1 — front-line agent (前台坐席)
+    # tier 1 — front-line agent (前台坐席): opens and escalates cases; what they may decide is
+    # limited by their authority level in cases/actions.py, not by this table
+    "agent": _FRONT_LINE | {"cases.write"},
     "support": _FRONT_LINE | {"cases.write"},  # tier 2 — business support (业务支持)
     "expert": _FRONT_LINE | {"cases.write"},  # tier 3 — expert agent (专家坐席)
     "complaint_handler": _FRONT_LINE | {"cases.write", "surveys.read"},  # 投诉处理
@@ -63,6 +65,7 @@ SCOPES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "kb": {"kb.read"},
     "analytics": {"metrics.read", "voc.read", "surveys.read"},
     "audit": {"audit.read"},
+    "cases": {"cases.read", "cases.write"},
 }.items()}
 
 SCOPE_HELP: dict[str, str] = {
@@ -73,6 +76,7 @@ SCOPE_HELP: dict[str, str] = {
     "kb": "read the knowledge base",
     "analytics": "aggregates, VOC statistics and survey results",
     "audit": "read and export the audit log (SIEM)",
+    "cases": "open cases, read them and act on them (a CRM or complaint system)",
 }
 
 #: which customers a role sees (customers/access.py): all, served, complaints, clients

@@ -89,6 +89,10 @@ def _register() -> None:
 
     app.add_typer(kb_app, name="kb", help="Knowledge base and answer matching.")
 
+    from xinsheng.cases.cli import cases_app
+
+    app.add_typer(cases_app, name="cases")
+
 
 _register()
 

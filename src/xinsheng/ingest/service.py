@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from xinsheng.config import get_settings
 from xinsheng.customers.actions import bulk_upsert_customers, resolve_customer_ids
@@ -36,6 +37,22 @@ log = logging.getLogger(__name__)
 
 KINDS = ("customers", "interactions")
 RejectSink = Callable[[Reject], None]
+#: ``hook(session, contacts)`` runs in each interaction batch's own transaction after its
+#: interactions and analyses are stored, with the newly stored ones only (a duplicate is
+#: not passed again): dicts of the stored columns plus ``id`` and ``analysis`` (the stored
+#: analysis row, or None). A failing hook rolls the batch back. Higher domains (cases)
+#: register hooks here, so ingest never imports them.
+BatchHook = Callable[[Session, list[dict]], None]
+_BATCH_HOOKS: dict[str, BatchHook] = {}
+
+
+def register_batch_hook(name: str, hook: BatchHook) -> None:
+    """Run ``hook`` on every stored interaction batch (re-registering a name replaces it)."""
+    _BATCH_HOOKS[name] = hook
+
+
+def unregister_batch_hook(name: str) -> BatchHook | None:
+    return _BATCH_HOOKS.pop(name, None)
 
 
 @dataclass
@@ -70,10 +87,19 @@ def write_batch(engine: Engine, kind: str, rows: list[dict]) -> tuple[int, int]:
             if "_analysis" in row:
                 analyses[(row["source"], row["external_id"])] = row.pop("_analysis")
         new = bulk_insert_interactions(session, rows)
-        store_analysis_rows(session, [
-            analysis_row(i, *analyses[(src, ext)]) for i, src, ext in new if (src, ext) in analyses
-        ])
+        stored = [analysis_row(i, *analyses[(src, ext)]) for i, src, ext in new if (src, ext) in analyses]
+        store_analysis_rows(session, stored)
+        if _BATCH_HOOKS and new:
+            _run_hooks(session, rows, new, stored)
     return len(new), len(rows) - len(new)
+
+
+def _run_hooks(session: Session, rows: list[dict], new: list[tuple[int, str, str]], stored: list[dict]) -> None:
+    by_key = {(row["source"], row["external_id"]): row for row in rows}
+    by_id = {a["interaction_id"]: a for a in stored}
+    contacts = [by_key[(src, ext)] | {"id": i, "analysis": by_id.get(i)} for i, src, ext in new]
+    for hook in list(_BATCH_HOOKS.values()):
+        hook(session, contacts)
 
 
 def _chunks(records: Iterable[SourceRecord], size: int, on_progress) -> Iterator[list[SourceRecord]]:

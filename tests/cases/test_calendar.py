@@ -185,6 +185,8 @@ BROKEN = [
     ("holidays:\n  - {name: 国庆}\n", 2, "needs either 'date' or both 'from' and 'to'"),
     ("holidays: [2025-01-01]\nholidays: [2025-01-02]\n", 2, "'holidays' is given twice"),
     ("- 2025-01-01\n", 1, "must be a YAML mapping"),
+    ("weekend: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]\n", 1, "every day of the week"),
+    ("weekend: [saturday, sundy]\n", 1, "'sundy' is not a day name"),
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 from xinsheng.cases.calendar import load_calendar
 from xinsheng.cases.configfiles import ConfigFileError
 from xinsheng.cases.policies import (clocks_after_extensions, compute_clocks, default_policies, extended_due,
-                                     load_policies, sla_state)
+                                     load_policies, next_progress_at, sla_state)
 from xinsheng.errors import Conflict, Forbidden
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -166,6 +166,13 @@ def test_defaults_and_cadence(shipped):
     assert p.warn_fraction == 0.8 and str(p.progress_every) == "3 calendar_days" and str(p.ack) == "1 working_days"
     off = load_policies("policies:\n  - {code: d, decision: 2 hours, progress_every: null, warn_fraction: 0.5}\n")
     assert off.get("d").progress_every is None and off.get("d").warn_fraction == 0.5
+
+
+def test_progress_cadence_is_calendar_days(shipped, cal):
+    # every 3 calendar days, holidays included: Tue 9/30 10:00 → Fri 10/3 10:00
+    assert next_progress_at(shipped.get("complaint"), at(2025, 9, 30), cal) == at(2025, 10, 3)
+    none = load_policies("policies:\n  - {code: d, decision: 2 hours, progress_every: null}\n")
+    assert next_progress_at(none.get("d"), at(2025, 9, 30), cal) is None
 
 
 def test_hours_are_elapsed_time(cal):

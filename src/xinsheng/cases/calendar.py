@@ -129,7 +129,7 @@ class BusinessCalendar:
             return local.astimezone(timezone.utc)
         d, clock = local.date(), _secs(local.time())
         lo, hi = _secs(self.day_start), _secs(self.day_end)
-        while True:
+        for _ in range(int(hours / 24 * 7) + 3660):  # bounded: a year has > 0 working days
             if self.is_working_day(d) and clock < hi:
                 begin = max(clock, lo)
                 if left <= hi - begin:
@@ -137,6 +137,7 @@ class BusinessCalendar:
                     return wall.astimezone(timezone.utc)
                 left -= hi - begin
             d, clock = d + timedelta(days=1), 0.0
+        raise ValueError("no business hours within ten years")
 
     def _elapsed(self, local: datetime) -> float:
         """Business seconds of ``local``'s day before ``local``."""
@@ -244,6 +245,8 @@ def _weekend(r: Reader, top: YDict) -> set[int]:
         if str(name).lower() not in _DAY_NAMES:
             raise r.fail(days.line_of(i), f"weekend: {name!r} is not a day name (monday … sunday)")
         out.add(_DAY_NAMES.index(str(name).lower()))
+    if len(out) == 7:
+        raise r.fail(days.line, "weekend: every day of the week is a weekend day; leave at least one working day")
     return out
 
 

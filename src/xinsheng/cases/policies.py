@@ -27,6 +27,7 @@ from xinsheng.errors import Conflict, Forbidden
 
 __all__ = ["UNITS", "Duration", "Extension", "SlaPolicy", "PolicySet", "Clocks", "load_policies",
            "default_policies", "compute_clocks", "clocks_after_extensions", "extended_due", "sla_state",
+           "next_progress_at",
            "warning_moment", "ConfigFileError"]
 
 SHIPPED = "sla_policies.yaml"
@@ -212,6 +213,12 @@ def extended_due(policy: SlaPolicy, accepted_at: datetime, extensions_done: int,
         raise Forbidden(f"{what} needs authority level {need} ({authority.label(need, 'en')}); escalate the case",
                         data={"required_level": need})
     return _due(policy, accepted_at, n, calendar)[0]
+
+
+def next_progress_at(policy: SlaPolicy, after: datetime, calendar: BusinessCalendar) -> datetime | None:
+    """When the customer is next told where the case stands (``progress_every`` after ``after``);
+    None when the policy sends no progress notifications."""
+    return policy.progress_every.after(after, calendar) if policy.progress_every else None
 
 
 def sla_state(now: datetime, *, due_at: datetime | None, warn_at: datetime | None = None) -> SlaState:

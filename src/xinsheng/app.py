@@ -7,30 +7,26 @@ with a redirect to the sign-in page instead of a 401.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from http import HTTPStatus
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from xinsheng import __version__
 from xinsheng.db import backend_name
 from xinsheng.errors import InvalidInput, Unauthorized, XinshengError
-from xinsheng.identity.auth import guard, public, require
+from xinsheng.identity.auth import guard, iter_routes, public, require
 from xinsheng.migrate import ready_engine
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).parent / "web" / "static"
-
-
-def _plotly_js() -> Path:
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+#: responses smaller than this are sent as they are (gzip would save too little)
+GZIP_MINIMUM_BYTES = 1024
 
 
 def _is_api(request: Request) -> bool:
@@ -47,6 +43,42 @@ def _sign_in_redirect(request: Request) -> Response:
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid_input",
+               429: "too_many_requests"}
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path (Starlette's Allow names one route's only)."""
+    path = request.url.path
+    return sorted({method for method, _, _, route in iter_routes(request.app)
+                   if method != "MOUNT" and getattr(route, "path_regex", None) is not None
+                   and route.path_regex.match(path)})
+
+
+def _http_error_body(request: Request, exc: StarletteHTTPException) -> dict:
+    """Starlette's and FastAPI's own errors (an unknown address, a method the route does not
+    take, ...) in the shape of every other error: ``{"error", "message", "data"}``."""
+    status, path, method = exc.status_code, request.url.path, request.method
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = f"HTTP {status}"
+    code = _HTTP_CODES.get(status) or phrase.lower().replace(" ", "_").replace("-", "_")
+    data: dict = {"method": method, "path": path}
+    if status == 405:
+        allowed = _allowed_methods(request)
+        data["allowed"] = allowed
+        message = f"{method} is not allowed on {path}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+    elif status == 404 and exc.detail == phrase:
+        message = f"no such address: {path}"
+    elif isinstance(exc.detail, str):
+        message = exc.detail
+    else:
+        message, data["detail"] = phrase, exc.detail
+    return {"error": code, "message": message, "data": data}
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -69,6 +101,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_html(request):
             return render_error(request, exc.status, exc.message)
         return JSONResponse(exc.to_dict(), status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        body = _http_error_body(request, exc)
+        if _wants_html(request):
+            return render_error(request, exc.status_code, body["message"])
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(body["data"]["allowed"])
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
 _ERROR = {"application/json": {"schema": {"type": "object", "properties": {
@@ -107,6 +149,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     """
     from xinsheng.api import api_router
     from xinsheng.privacy.crypto import keyring
+    from xinsheng.web.assets import Static, plotly_js as plotly_js_path, static_url
     from xinsheng.web.pages import router as pages_router
 
     keyring()
@@ -126,11 +169,22 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False, dependencies=[require("signed_in")])
     def api_explorer():
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} API")
+        """Swagger UI from the installed fastapi-offline package: works without the internet."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title=f"{app.title} API",
+            swagger_js_url=static_url("swagger-ui-bundle.js"),
+            swagger_css_url=static_url("swagger-ui.css"),
+            swagger_favicon_url=static_url("favicon.svg"))
+
+    static = Static()
 
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False, dependencies=[public])
-    def plotly_js() -> FileResponse:
-        return FileResponse(_plotly_js(), media_type="text/javascript")
+    def plotly_js(request: Request) -> Response:
+        """The installed Plotly's bundle, gzip-compressed once, versioned like every static file."""
+        return static.serve(plotly_js_path(), request.scope)
+
+    # Inside the security-headers middleware, so it sees each response's real size.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):
@@ -145,6 +199,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", static, name="static")
     _install_error_handlers(app)
     return app

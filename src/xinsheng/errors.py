@@ -16,7 +16,7 @@ class XinshengError(Exception):
         self.data = data or {}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message, **({"data": self.data} if self.data else {})}
+        return {"error": self.code, "message": self.message, "data": self.data}
 
 
 class NotFound(XinshengError):

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from xinsheng.config import get_settings
+from xinsheng.web.assets import static_url
 from xinsheng.web.i18n import Translator, pick_lang
 
 _ROOT = Path(__file__).parent.parent
@@ -26,6 +27,8 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 templates.env.filters["local_time"] = local_time
+#: ``{{ static_url("app.css") }}``: the URL with the content hash (cached for a year)
+templates.env.globals["static_url"] = static_url
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:

@@ -21,6 +21,7 @@ characters used here 1:1 (offsets are kept), for ``str.translate``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["find_names", "gate_pattern", "gate_search", "TAIL", "SURNAMES", "COMPOUND_SURNAMES", "T2S"]
 
@@ -39,6 +40,7 @@ SURNAMES = frozenset(
     "翁隋植甘景薄单包司柏宁柯阮桂闵解强柴华车冉房边辜吉饶刁瞿戚丘古米池滕晋苑邬臧畅宫来苟全"
     "褚廉简娄盖符奚木穆党燕郎邸冀谈姬屠连郜晏栾郁商蒙计喻揭窦迟宇敖糜鄢冷卓花仇艾蓝都巩稽井练"
     "仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠桑荆谌银扬明沙伏岑习胥保和蔺"
+    "傅阎康乔赖麦蒲骆萧荣温文"  # common surnames the list first missed
 )
 _COMPOUND_SET = frozenset(COMPOUND_SURNAMES)
 
@@ -53,7 +55,7 @@ _SURNAME_ONLY = frozenset(
 _FUNCTION = frozenset("原全来和都时应位连常计解查")
 # Common surnames that are also prepositions or verbs (于, 向, 谢, 成): their given name
 # must be made of common name characters.
-_WORDY = frozenset("于向谢成任")
+_WORDY = frozenset("于向谢成任温文")
 # The most common surnames, enough on their own before an informal title (王阿姨, 李师傅).
 _COMMON = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -128,14 +130,14 @@ T2S = str.maketrans(
     "瀟瀾靈燦煒點爍燁煥愛爺獨瑋環現瓊瑤電畫暢監蓋碼碩確禮祿離種稅竇筆簡類紅級紀純練細終紹經給績續維網羅羣聶聯"
     "聰肅勝騰豔藝蘆葦蘇範荊榮蓮瑩鶯蔣藍藺蘊裝見規計讓許證識訴詩誠該語說請諸諾課談諶諧謝謙謹譚貝貞財賢賬貼貴貸"
     "費賀賈資趙躍車軒轉較輝轅邊達過還這進遠連遲遞鄧鄔鄒鬱鄭釋裏鍾鋼欽鈞鈺錢鐵銘錚銀鋒錦鎮鏢長門閆閉問間閔聞陽"
-    "陸陳險霽靜韋韓韜韻項順顧領穎顏額風飄飛饒馬馳駟驊駿魯鮑鳴鴻鵬鶴鷹黃齊龍龔",
+    "陸陳險霽靜韋韓韜韻項順顧領穎顏額風飄飛饒馬馳駟驊駿魯鮑鳴鴻鵬鶴鷹黃齊龍龔閻喬賴麥駱蕭",
     "万与业丛东两严个为丽么义乐习书于云亚产亲从仪们价会伟伦体余儿党兰关兴内军冯决几凤凯划刘刚剑办务勋区医华单"
     "卢卫厅县发台叶号后吕吗启吴呗员咏园国坚壮处复奖妈娄娅娇娱娴婵孙学宁宝宫宽对寿尽层属岚岩岳峰巩币帅师广庄庆"
     "应庞开张强当彦总恒悦愿戏户扬护时显晋晓晖机条来杨杰枫柜栋树样栾桥桦梦樱欢欧毕气汉汤没泽洁涂涌涛润温游滢滨"
     "潇澜灵灿炜点烁烨焕爱爷独玮环现琼瑶电画畅监盖码硕确礼禄离种税窦笔简类红级纪纯练细终绍经给绩续维网罗群聂联"
     "聪肃胜腾艳艺芦苇苏范荆荣莲莹莺蒋蓝蔺蕴装见规计让许证识诉诗诚该语说请诸诺课谈谌谐谢谦谨谭贝贞财贤账贴贵贷"
     "费贺贾资赵跃车轩转较辉辕边达过还这进远连迟递邓邬邹郁郑释里钟钢钦钧钰钱铁铭铮银锋锦镇镖长门闫闭问间闵闻阳"
-    "陆陈险霁静韦韩韬韵项顺顾领颖颜额风飘飞饶马驰驷骅骏鲁鲍鸣鸿鹏鹤鹰黄齐龙龚",
+    "陆陈险霁静韦韩韬韵项顺顾领颖颜额风飘飞饶马驰驷骅骏鲁鲍鸣鸿鹏鹤鹰黄齐龙龚阎乔赖麦骆萧",
 )
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -214,7 +216,38 @@ def _given_ok(given: str, strict: bool) -> bool:
 
 def _is_word(text: str, i: int, end: int) -> bool:
     """A surname glued to the character before it, or a name that starts with a common word."""
-    return text[max(0, i - 1) : i + 1] in _WORDS or text[i : min(end, i + 2)] in _WORDS
+    if text[max(0, i - 1) : i + 1] in _WORDS or text[i : min(end, i + 2)] in _WORDS:
+        return True
+    return _in_dictionary(text, i, end)
+
+
+# Before these, a surname starts an informal name (小林, 老王) even where the two make a word.
+_INFORMAL_PREFIX = frozenset("小老阿")
+
+
+def _in_dictionary(text: str, i: int, end: int) -> bool:
+    """The segmenter's general dictionary (jieba's, no guessing of unknown words) reads the
+    surname at ``i`` as part of another word: one that starts before it (总台|小姐,
+    客房|经理, 相关|律师, 公司|总经理; not 感谢|王经理, 认为|何先生), or the candidate
+    name itself is a word that is not a person's name (凌晨, 华侨, 安徽)."""
+    words = _dictionary()
+    lo = max(0, i - 4)
+    if i > lo and text[i - 1] not in _INFORMAL_PREFIX:
+        pos = lo
+        for w in words.cut(text[lo:end], False):
+            if pos < i < pos + len(w):
+                return True
+            pos += len(w)
+            if pos >= i:
+                break
+    tags = words.tag(text[i:end], False) if end - i > 1 else []
+    return len(tags) == 1 and not tags[0][1].startswith("nr")
+
+
+def _dictionary():
+    from xinsheng.voc.text import _segmenter
+
+    return _segmenter()
 
 
 def _plausible(text: str, i: int, s: int, end: int, strict: bool) -> bool:

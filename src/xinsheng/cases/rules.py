@@ -191,7 +191,9 @@ def _vip(rule: Rule, f: CaseFacts, zone: ZoneInfo) -> Hit | None:
 
 
 def _regulatory_risk(rule: Rule, f: CaseFacts, zone: ZoneInfo) -> Hit | None:
-    found = [w for w, rx in rule.params["_patterns"] if f.latest_text and rx.search(f.latest_text)]
+    text = f.latest_text or ""
+    low = text.lower()  # substring first (fast), then whole-word check for Latin words
+    found = [w for w, lw, rx in rule.params["_patterns"] if lw in low and (rx is None or rx.search(text))]
     zh, en = list(found), list(found)
     flags = [x for x in rule.params["flags"] if x in f.latest_flags]
     if flags:
@@ -236,11 +238,12 @@ def _display_timezone() -> str:
     return get_settings().display_timezone
 
 
-def _word_pattern(word: str) -> re.Pattern[str]:
-    """Latin words match whole words, case-insensitively (``sue`` not in ``issue``); others anywhere."""
+def _word_pattern(word: str) -> re.Pattern[str] | None:
+    """Latin words match whole words, case-insensitively (``sue`` not in ``issue``): their
+    pattern; other words match anywhere (None: the substring test suffices)."""
     if re.fullmatch(r"[A-Za-z0-9 ]+", word) and not word.isdigit():
         return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", re.IGNORECASE)
-    return re.compile(re.escape(word), re.IGNORECASE)
+    return None
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -313,7 +316,7 @@ def _p_regulatory(r: Reader, e: YDict, code: str) -> dict[str, Any]:
     words = (_strs(r, e, "words", code, []) or []) + (_strs(r, e, "words_en", code, []) or [])
     if any(not w.strip() for w in words):
         raise r.fail(e.line_of("words"), f"{code}: an empty word would match every text")
-    return {"words": words, "_patterns": [(w, _word_pattern(w)) for w in words],
+    return {"words": words, "_patterns": [(w, w.lower(), _word_pattern(w)) for w in words],
             "flags": _strs(r, e, "flags", code, ["regulatory_risk"]),
             "regulator_referred": r.boolean(e, "regulator_referred", code, True)}
 

@@ -63,3 +63,10 @@ class CustomerListItem(BaseModel):
     segment: str | None = None
     region: str | None = None
     birth_year: int | None = None
+
+
+class CustomerPage(BaseModel):
+    """A page of ``GET /api/v1/customers``: pass ``next_before`` as ``before`` for the next."""
+
+    items: list[CustomerListItem]
+    next_before: str | None = None

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.customers.access import restrict, shows_pii
 from xinsheng.customers.models import Customer
-from xinsheng.customers.schemas import CaseSummary, CustomerListItem, CustomerRead
+from xinsheng.customers.schemas import CaseSummary, CustomerListItem, CustomerPage, CustomerRead
 from xinsheng.db import utcnow
 from xinsheng.errors import NotFound
 from xinsheng.identity.principal import Principal
@@ -67,18 +67,42 @@ def _list_item(c: Customer, viewer: Principal | None) -> CustomerListItem:
     return item if shows_pii(viewer) else item.model_copy(update={"name": mask_name(item.name)})
 
 
-def search_customers(session: Session, query: str, viewer: Principal, limit: int = 20) -> list[CustomerListItem]:
-    """Customers the viewer may see whose reference starts with ``query``, or whose
-    name is exactly ``query`` (names are encrypted: found by their blind index, and
-    only for viewers who may see names)."""
-    query = query.strip()
-    if not query:
-        return []
+def _matches(query: str, viewer: Principal):
+    """Reference starting with ``query``, or (for viewers who may see names) a name that
+    is exactly ``query``: names are encrypted and found by their blind index."""
     match = Customer.customer_ref.startswith(query, autoescape=True)
     if shows_pii(viewer):
         match = or_(match, Customer.name_index.in_(keyring().blind_indexes(query)))
-    stmt = restrict(select(Customer).where(match), viewer).order_by(Customer.customer_ref).limit(limit)
+    return match
+
+
+def search_customers(session: Session, query: str, viewer: Principal, limit: int = 20) -> list[CustomerListItem]:
+    """Customers the viewer may see whose reference starts with ``query``, or whose
+    name is exactly ``query`` (only for viewers who may see names)."""
+    query = query.strip()
+    if not query:
+        return []
+    stmt = restrict(select(Customer).where(_matches(query, viewer)), viewer)
+    stmt = stmt.order_by(Customer.customer_ref).limit(limit)
     return [_list_item(c, viewer) for c in session.scalars(stmt)]
+
+
+def list_customers(session: Session, viewer: Principal, *, q: str = "", segment: str | None = None,
+                   limit: int = 50, before: str | None = None) -> CustomerPage:
+    """The customers ``viewer`` may see, by ``customer_ref`` in descending order, optionally
+    matching ``q`` (as ``search_customers``) and of one ``segment``; ``before`` continues
+    after a page (customers whose reference sorts before it)."""
+    stmt = restrict(select(Customer), viewer)
+    if q.strip():
+        stmt = stmt.where(_matches(q.strip(), viewer))
+    if segment:
+        stmt = stmt.where(Customer.segment == segment)
+    if before is not None:
+        stmt = stmt.where(Customer.customer_ref < before)
+    rows = list(session.scalars(stmt.order_by(Customer.customer_ref.desc()).limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    return CustomerPage(items=[_list_item(c, viewer) for c in rows],
+                        next_before=rows[-1].customer_ref if more else None)
 
 
 def recently_contacted(session: Session, viewer: Principal, limit: int = 12) -> list[CustomerListItem]:

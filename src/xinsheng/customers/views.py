@@ -1,4 +1,4 @@
-"""JSON API of customers: upsert, profile, timeline, unmask.
+"""JSON API of customers: list and search, upsert, profile, timeline, unmask.
 
 Reads check the caller's row-level access before loading anything and write an
 audit entry before the data leaves; writes are audited with their results.
@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from xinsheng.customers.access import ensure_customer_visible
-from xinsheng.customers.schemas import CustomerRead, UnmaskRequest
-from xinsheng.customers.service import get_customer, get_profile
+from xinsheng.customers.schemas import CustomerPage, CustomerRead, UnmaskRequest
+from xinsheng.customers.service import get_customer, get_profile, list_customers
 from xinsheng.deps import Audit, EngineDep, SessionDep, require
 from xinsheng.errors import Forbidden, InvalidInput
 from xinsheng.identity.principal import Principal
@@ -33,6 +33,27 @@ def check_access(session, me: Principal, customer_ref: str, audit: Audit) -> Non
     except Forbidden:
         audit("customer.denied", target_type="customer", target_ref=customer_ref)
         raise
+
+
+@router.get("", response_model=CustomerPage)
+def customers_list(
+    session: SessionDep,
+    me: Reader,
+    audit: Audit,
+    q: Annotated[str, Query(max_length=64, description="reference prefix, or an exact name "
+                            "(names only for roles that see them)")] = "",
+    segment: Annotated[str | None, Query(max_length=32, description="e.g. mass, affluent, private")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[str | None, Query(max_length=64, description="a page's `next_before`: "
+                                        "customers whose reference sorts before it")] = None,
+) -> CustomerPage:
+    """The customers the caller may see (row-level access), by ``customer_ref`` descending;
+    follow ``next_before`` for the next page. The audit entry lists the customers shown,
+    never ``q`` (it may be a name)."""
+    page = list_customers(session, me, q=q, segment=segment, limit=limit, before=before)
+    audit("customer.list", target_type="customer",
+          detail={"via": "api", "customer_refs": [c.customer_ref for c in page.items]})
+    return page
 
 
 @router.post("", response_model=IngestResult, openapi_extra=body_schema(CustomerIn),

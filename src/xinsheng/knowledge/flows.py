@@ -120,9 +120,24 @@ def _case_status_reply(session: Session, q: AssistQuestion) -> AssistAnswer | No
     return None
 
 
+def ensure_known_customer(session: Session, customer_ref: str | None) -> None:
+    """A ``customer_ref`` that names no customer is a 404 naming it, never silently ignored."""
+    if not customer_ref:
+        return
+    from sqlalchemy import select
+
+    from xinsheng.customers.models import Customer
+    from xinsheng.errors import NotFound
+
+    if session.scalar(select(Customer.id).where(Customer.customer_ref == customer_ref)) is None:
+        raise NotFound(f"customer_ref: no customer {customer_ref!r}",
+                       data={"field": "customer_ref", "customer_ref": customer_ref})
+
+
 def answer_question(session: Session, q: AssistQuestion,
                     thresholds: policy.Thresholds = policy.Thresholds()) -> AssistAnswer:
     """The self-service bot: answer, clarify, or hand over with the whole context."""
+    ensure_known_customer(session, q.customer_ref)
     status = _case_status_reply(session, q)
     if status is not None:
         return status

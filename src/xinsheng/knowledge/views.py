@@ -154,7 +154,8 @@ async def upload_records(upload: UploadFile) -> list[tuple[int, dict]]:
                                data={"field": "file"}) from None
 
 
-@assist_router.post("/answer", response_model=AssistAnswer, dependencies=[require("assist.answer")])
+@assist_router.post("/answer", response_model=AssistAnswer, dependencies=[require("assist.answer")],
+                   responses={404: {"description": "`customer_ref` names no customer (the message names it)"}})
 def answer(body: AssistQuestion, session: SessionDep, audit: Audit) -> AssistAnswer:
     """The self-service bot: ``answer`` (approved, valid article with its confidence),
     ``clarify`` (close candidates in ``choices``) or ``handoff`` (to a person, with the

@@ -2,6 +2,7 @@
 from fastapi import APIRouter
 
 from xinsheng.audit.views import router as audit_router
+from xinsheng.cases.views import router as cases_router
 from xinsheng.customers.views import router as customers_router
 from xinsheng.insights.views import router as insights_router
 from xinsheng.identity.views import router as identity_router
@@ -16,3 +17,4 @@ api_router.include_router(identity_router)
 api_router.include_router(audit_router)
 api_router.include_router(knowledge_router)
 api_router.include_router(assist_router)
+api_router.include_router(cases_router)

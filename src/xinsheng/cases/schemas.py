@@ -210,8 +210,22 @@ class Reopen(_Action):
     reason: Reason
 
 
+class AwaitCustomer(_Action):
+    """in_progress → pending_customer: the bank waits for the customer (the clocks run on)."""
+
+    action: Literal["await_customer"]
+    reason: str | None = Field(None, max_length=2000)
+
+
+class Resume(_Action):
+    """pending_customer → in_progress."""
+
+    action: Literal["resume"]
+
+
 CaseAction = Annotated[
-    Union[Acknowledge, Assign, Escalate, Note, Extend, Decide, Close, Reopen],
+    Union[Acknowledge, Assign, Escalate, Note, Extend, Decide, Close, Reopen, AwaitCustomer, Resume],
     Field(discriminator="action"),
 ]
-ACTIONS = ("acknowledge", "assign", "escalate", "note", "extend", "decide", "close", "reopen")
+ACTIONS = ("acknowledge", "assign", "escalate", "note", "extend", "decide", "close", "reopen",
+           "await_customer", "resume")

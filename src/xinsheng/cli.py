@@ -93,6 +93,10 @@ def _register() -> None:
 
     app.add_typer(cases_app, name="cases")
 
+    from xinsheng.notify.cli import notify_app
+
+    app.add_typer(notify_app, name="notify")
+
 
 _register()
 

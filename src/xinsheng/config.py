@@ -76,6 +76,25 @@ class Settings(BaseSettings):
     cases_policies: Path | None = Field(None, description="SLA policies (deadlines per kind, topic, segment…), YAML")
     cases_authority: Path | None = Field(None, description="authority pyramid (levels, limits, roles), YAML")
     cases_rules: Path | None = Field(None, description="escalation rules, YAML")
+    # customer notifications (notify/): the outbox, its adapters and delivery
+    notify_quiet_hours: str = Field(
+        "21:00-08:00", description="no notification goes out in these local hours (HH:MM-HH:MM; empty: none)"
+    )
+    notify_weekly_limit: int = Field(5, ge=0, description="notifications per customer in any 7 days (0: no limit)")
+    notify_templates: Path | None = Field(None, description="the bank's notification templates (YAML)")
+    notify_default_channel: str = Field("sms", description="channel for customers without a notifiable one")
+    notify_channels: dict[str, str] = Field(default_factory=dict, description="channel → adapter name (JSON)")
+    notify_adapters: dict[str, str] = Field(
+        default_factory=dict, description="plug-in adapters: name → 'module:Class' (JSON)"
+    )
+    notify_default_adapter: str = Field("file", description="adapter of channels without their own")
+    notify_webhook_url: str | None = Field(None, description="where the webhook adapter POSTs")
+    notify_webhook_secret: SecretStr = Field(SecretStr(""), description="HMAC-SHA256 key of webhook bodies")
+    notify_webhook_timeout_seconds: float = Field(10, gt=0, le=300, description="webhook request timeout")
+    notify_max_attempts: int = Field(6, ge=1, le=100, description="attempts before a notification is dead")
+    notify_retry_base_seconds: float = Field(60, gt=0, description="first retry delay; doubles per attempt")
+    notify_lease_seconds: float = Field(300, gt=0, description="a claimed notification is re-sent after this")
+    notify_concurrency: int = Field(8, ge=1, le=64, description="messages one worker sends at once")
 
     @property
     def backend(self) -> str:

@@ -6,6 +6,7 @@ stderr), 1 internal error.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from typing import Annotated
 
@@ -101,7 +102,22 @@ def _register() -> None:
 _register()
 
 
+def restore_interrupt() -> None:
+    """Make Ctrl-C (SIGINT) interrupt the command, whatever state it was started in.
+
+    A non-interactive shell starts a background job (``xinsheng ingest big.ndjson &`` in a
+    script, some CI runners, ``make`` under them) with SIGINT ignored, and an ignored
+    disposition and a blocked signal mask survive exec: Python then never installs its
+    KeyboardInterrupt handler, and an ingest would run to the end of the file after a
+    Ctrl-C or ``kill -INT``. Every command here is safe to interrupt (finished batches are
+    stored, a re-run continues), so SIGINT always stops it with exit status 130.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def main() -> None:
+    restore_interrupt()
     configure_logging(get_settings().log_level)
     try:
         result = app(standalone_mode=False)

@@ -115,3 +115,24 @@ def get_case_row(engine: Engine, case_ref: str):
 
     with session_scope(engine) as s:
         return s.scalar(select(Case).where(Case.case_ref == case_ref))
+
+
+def principal(engine: Engine, role: str, **fields):
+    """A new person of ``role`` as the ``Principal`` the API would see (for calling actions directly)."""
+    from xinsheng.identity.models import User
+    from xinsheng.identity.service import user_principal
+
+    username = add_user(engine, role, **fields)
+    with session_scope(engine) as s:
+        return user_principal(s.scalar(select(User).where(User.username == username)))
+
+
+def run_action(engine: Engine, case_ref: str, fn, **kw):
+    """``fn(session, case, **kw)`` in one committed transaction (e.g. ``do_extend`` with a chosen
+    ``now``); returns the case's ``CaseRead`` afterwards."""
+    from xinsheng.cases.service import case_read, find_case
+
+    with session_scope(engine) as s:
+        case = fn(s, find_case(s, case_ref), **kw)
+        s.flush()
+        return case_read(s, case, kw.get("now"))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.factories import T0, interaction
 from tests.insights.counts import contacts, write_ndjson
+from tests.insights.reference import reference_topics
 from tests.support.browser import browser_page
 from xinsheng.db import session_scope
 from xinsheng.ingest.files import ingest_file
@@ -85,26 +86,61 @@ def _shape(report) -> dict:
             "clusters": [(c["id"], c["size"], c["keywords"], c["spikes"]) for c in report.clusters]}
 
 
-@pytest.mark.parametrize("channel", [None, "app", "phone"])
-def test_the_report_from_daily_counts_equals_the_old_count_over_every_text(seeded, engine, channel):
-    from benchmarks.bench_hot_issues import old_hot_issues
+def assert_topics_as_counted_from_the_texts(engine, report, days: int, channel: str | None) -> None:
+    """Every figure of every shown topic equals a count over the raw stored analyses
+    (``tests/insights/reference.py``), and the shown topics are the reference's top ones."""
+    want = reference_topics(engine, days, channel)
+    ranked = sorted(want, key=lambda c: (-len(want[c]["spikes"]), -want[c]["negative"], -want[c]["total"], c))
+    assert [t.code for t in report.topics] == ranked[:len(report.topics)]
+    assert len(report.topics) == min(12, len(want))
+    for t in report.topics:
+        w = want[t.code]
+        assert (t.label, t.total, t.negative, dict(t.daily)) == (w["label"], w["total"], w["negative"], dict(w["daily"]))
+        assert t.mean_sentiment == pytest.approx(w["mean_sentiment"], abs=1e-9)
+        assert [(s["day"], s["count"], s["baseline"]) for s in t.spikes] == [
+            (s["day"], s["count"], s["baseline"]) for s in w["spikes"]]
+        assert [s["p_value"] for s in t.spikes] == pytest.approx([s["p_value"] for s in w["spikes"]], rel=1e-6)
 
+
+@pytest.mark.parametrize("channel", [None, "app", "phone"])
+def test_the_report_equals_a_count_over_every_stored_text(seeded, engine, channel):
     with session_scope(engine) as s:
-        new, old = hot_issues(s, days=90, channel=channel), old_hot_issues(s, days=90, channel=channel)
-    assert _shape(new) == _shape(old)
-    for topic in new.topics:
+        report = hot_issues(s, days=90, channel=channel)
+    assert_topics_as_counted_from_the_texts(engine, report, 90, channel)
+    for topic in report.topics:
         assert len(topic.examples) == min(EXAMPLES, topic.negative)
 
 
 @pytest.mark.parametrize("channel", [None, "wechat"])
-def test_mixed_channels_and_days_across_midnight_equal_the_old_count(engine, tmp_path, channel):
-    from benchmarks.bench_hot_issues import old_hot_issues
-
+def test_mixed_channels_and_days_across_midnight_equal_a_count_over_every_text(engine, tmp_path, channel):
     write_ndjson(tmp_path / "contacts.ndjson", contacts(300))
     ingest_file(tmp_path / "contacts.ndjson", "interactions", engine, batch_size=50)
     with session_scope(engine) as s:
-        new, old = hot_issues(s, days=30, channel=channel), old_hot_issues(s, days=30, channel=channel)
-    assert new.texts_analysed > 0 and _shape(new) == _shape(old)
+        report = hot_issues(s, days=30, channel=channel)
+    assert report.texts_analysed > 0
+    assert_topics_as_counted_from_the_texts(engine, report, 30, channel)
+
+
+def test_a_spike_counts_the_topics_negative_texts_where_it_is_not_the_first_topic(seeded, engine):
+    """The spike day's login complaints are re-stored with another topic first: login still
+    spikes on that day (its negative texts), and so does the topic now listed first."""
+    spike_day = (T0 + timedelta(days=SPIKE_DAY)).date().isoformat()
+    with session_scope(engine) as s:
+        cols = [c.name for c in InteractionAnalysis.__table__.c]
+        rows = [dict(zip(cols, r)) for r in s.execute(select(*InteractionAnalysis.__table__.c))]
+    other = {"code": "service.other_first", "label": "先提到的话题", "score": 0.9, "triggers": ["x"]}
+    moved = [r for r in rows if any(t["code"] == "mobile_banking.login_failure" for t in r["topics"])]
+    for row in moved:
+        row["topics"] = [other] + row["topics"]
+    with session_scope(engine) as s:
+        store_analysis_rows(s, moved)
+    with session_scope(engine) as s:
+        report = hot_issues(s, days=90)
+    topics = {t.code: t for t in report.topics}
+    login, first = topics["mobile_banking.login_failure"], topics["service.other_first"]
+    assert [s["day"] for s in login.spikes] == [spike_day] and login.spikes[0]["count"] == 13
+    assert [s["day"] for s in first.spikes] == [spike_day]
+    assert_topics_as_counted_from_the_texts(engine, report, 90, None)
 
 
 def test_reanalysis_changes_nothing_in_the_report(seeded, engine):

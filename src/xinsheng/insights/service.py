@@ -43,7 +43,6 @@ class TopicRow:
     examples: list[str] = field(default_factory=list)
     spikes: list[dict] = field(default_factory=list)
     negative_daily: Counter = field(default_factory=Counter)
-    primary_negative_daily: Counter = field(default_factory=Counter)
     score_daily: Counter = field(default_factory=Counter)
 
     @property
@@ -72,7 +71,9 @@ def hot_issues(session: Session, *, days: int = 90, channel: str | None = None, 
     first = last - timedelta(days=days - 1)
     topics = _topic_rows(session, first, last, channel)
     everything = topics.pop(ALL_TEXTS, None) or TopicRow(ALL_TEXTS, "")
-    spikes = _by_key(count_spikes({f"topic:{t.code}": t.primary_negative_daily for t in topics.values()}))
+    # A topic's spikes count every negative text that has the topic, first or not (a login
+    # failure that also mentions a transfer is still a login complaint).
+    spikes = _by_key(count_spikes({f"topic:{t.code}": t.negative_daily for t in topics.values()}))
     for code, row in topics.items():
         row.spikes = spikes.get(f"topic:{code}", [])
     shown = sorted(topics.values(), key=lambda t: (-len(t.spikes), -t.negative, -t.total, t.code))[:top]
@@ -87,21 +88,20 @@ def _topic_rows(session: Session, first: date, last: date, channel: str | None) 
     """Per topic (and ``ALL_TEXTS``): totals and daily series of the window, from ``TopicDaily``."""
     stmt = (
         select(TopicDaily.topic_code, TopicDaily.day, func.max(TopicDaily.label), func.sum(TopicDaily.texts),
-               func.sum(TopicDaily.negative), func.sum(TopicDaily.negative_primary), func.sum(TopicDaily.score_sum))
+               func.sum(TopicDaily.negative), func.sum(TopicDaily.score_sum))
         .where(TopicDaily.day >= first, TopicDaily.day <= last)
         .group_by(TopicDaily.topic_code, TopicDaily.day)
     )
     if channel:
         stmt = stmt.where(TopicDaily.channel == channel)
     rows: dict[str, TopicRow] = {}
-    for code, day, label, texts, negative, primary, score_sum in session.execute(stmt):
+    for code, day, label, texts, negative, score_sum in session.execute(stmt):
         row = rows.setdefault(code, TopicRow(code, label or code))
         row.total += texts
         row.negative += negative
         row.score_sum += score_sum or 0.0
         row.daily[day] += texts
         row.negative_daily[day] += negative
-        row.primary_negative_daily[day] += primary
         row.score_daily[day] += score_sum or 0.0
     return rows
 

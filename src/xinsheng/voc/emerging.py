@@ -168,7 +168,9 @@ def spikes_from_counts(counts: Mapping[str, Mapping[date, int]], *, baseline_day
 
     Baseline λ = mean daily count over the previous ``baseline_days`` (days without events
     count as 0; at least ``min_baseline_days`` of history needed). A day is a spike when
-    count ≥ ``min_count``, count ≥ ``min_ratio`` × λ and P(X ≥ count | Poisson(λ)) < ``alpha``.
+    count ≥ ``min_count``, count ≥ ``min_ratio`` × λ and P(X ≥ count | Poisson(λ)) < ``alpha``,
+    with λ floored at 0.5 in both tests (a quiet history does not make every small count a
+    spike; ``baseline`` reports the λ before the floor, ``ratio`` and ``z`` use the floored one).
     """
     spikes = []
     for key, raw in counts.items():

@@ -4,6 +4,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from tests.factories import interaction
 
@@ -37,9 +43,47 @@ def test_unusable_input_exits_2_with_one_line_reason(engine, settings_env, tmp_p
     assert bad_kind.returncode == 2
 
 
-def test_db_upgrade_creates_the_schema_on_an_empty_database(settings_env, db_url, tmp_path):
-    env = dict(settings_env)
+@contextmanager
+def _empty_database(db_url: str, tmp_path) -> Iterator[str]:
+    """A new, empty database on this backend (a new file, or a new PostgreSQL database)."""
     if db_url.startswith("sqlite"):
-        env["XINSHENG_DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.db'}"
-    res = run(["db", "upgrade"], env)
-    assert res.returncode == 0 and "revision" in res.stderr
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"fresh_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(db_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def test_db_upgrade_creates_the_schema_on_an_empty_database(settings_env, db_url, tmp_path):
+    """What ``db upgrade`` leaves is read back from the database itself (SQLAlchemy's
+    inspector): every table and column the models declare, and the newest revision of every
+    migration branch (read from the migration files) recorded in ``alembic_version``."""
+    import xinsheng.models  # noqa: F401  (every domain's tables in Base.metadata)
+    from xinsheng.db import Base
+    from xinsheng.migrate import head_revisions
+
+    with _empty_database(db_url, tmp_path) as url:
+        fresh = create_engine(url)
+        try:
+            assert inspect(fresh).get_table_names() == [], "the database starts empty"
+            res = run(["db", "upgrade"], {**settings_env, "XINSHENG_DATABASE_URL": url})
+            assert res.returncode == 0 and "revision" in res.stderr, res.stderr
+            schema = inspect(fresh)
+            assert set(schema.get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+            for name, table in Base.metadata.tables.items():
+                assert {c["name"] for c in schema.get_columns(name)} == set(table.columns.keys()), name
+            assert {"interactions", "interaction_analysis", "customers", "users", "audit_log"} <= set(
+                schema.get_table_names())
+            with fresh.connect() as conn:
+                applied = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+            assert applied == head_revisions() and applied
+            assert run(["db", "upgrade"], {**settings_env, "XINSHENG_DATABASE_URL": url}).returncode == 0
+        finally:
+            fresh.dispose()

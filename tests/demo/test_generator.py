@@ -19,7 +19,7 @@ import pytest
 
 from xinsheng.demo.generator import DemoBank, generate_bank
 from xinsheng.demo.people import NOTES
-from xinsheng.demo.pii import cn_id_checksum_ok, luhn_ok
+from xinsheng.ingest.schemas import CustomerIn, InteractionIn
 from xinsheng.demo.topics import ALL_TOPICS
 
 END = date(2025, 3, 15)
@@ -117,11 +117,10 @@ def test_interactions_follow_the_ingest_contract(bank: DemoBank) -> None:
 
 
 def test_records_pass_the_ingest_validators(bank: DemoBank) -> None:
-    schemas = pytest.importorskip("xinsheng.ingest.schemas")
     for rec in bank.customers:
-        schemas.CustomerIn.model_validate(rec)
+        CustomerIn.model_validate(rec)
     for rec in bank.interactions:
-        schemas.InteractionIn.model_validate(rec)
+        InteractionIn.model_validate(rec)
 
 
 def test_customers_agents_and_advisors(bank: DemoBank) -> None:
@@ -238,6 +237,31 @@ def test_texts_carry_the_phenomena_voc_must_handle(default_bank: DemoBank) -> No
 # --- personal data --------------------------------------------------------------------
 
 _ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+# GB 11643-1999: the i-th of the first 17 digits weighs 2^(17-i) mod 11 (i = 1…17).
+_GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id_valid(number: str) -> bool:
+    """GB 11643-1999, written here apart from the generator: a real birth date in digits 7–14,
+    and the 18th character (12 − Σ digit × weight mod 11) mod 11, with 10 written X."""
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
+        return False
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    check = (12 - sum(int(d) * w for d, w in zip(number[:17], _GB11643_WEIGHTS)) % 11) % 11
+    return number[17] == ("X" if check == 10 else str(check))
+
+
+def luhn_valid(number: str) -> bool:
+    """Luhn (ISO/IEC 7812), written here apart from the generator: from the right, every
+    second digit doubled (9 subtracted when over 9); the sum ends in 0."""
+    total = 0
+    for k, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if k % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return number.isdigit() and total % 10 == 0
 _CARD = re.compile(r"(?<![0-9])62[0-9]{14,17}(?![0-9])")
 _DIGIT_SPACE = re.compile(r"(?<=[0-9]) (?=[0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
@@ -256,14 +280,14 @@ def test_planted_personal_data_is_valid(bank: DemoBank) -> None:
         for kind in r["attributes"]["pii"]:
             if kind == "cn_id":
                 ids = _ID.findall(text)
-                assert ids and all(cn_id_checksum_ok(i) for i in ids), text
+                assert ids and all(resident_id_valid(i) for i in ids), text
                 owner = customers.get(r["customer_ref"])
                 if owner:
                     assert ids[0][6:10] == str(owner["birth_year"])
                     assert int(ids[0][16]) % 2 == (1 if owner["gender"] == "M" else 0)
             elif kind == "bank_card":
                 cards = _CARD.findall(_DIGIT_SPACE.sub("", text))
-                assert cards and all(len(c) in (16, 19) and luhn_ok(c) for c in cards), text
+                assert cards and all(len(c) in (16, 19) and luhn_valid(c) for c in cards), text
             elif kind == "phone":
                 assert _MOBILE.search(text), text
             elif kind == "email":
@@ -271,9 +295,16 @@ def test_planted_personal_data_is_valid(bank: DemoBank) -> None:
             elif kind == "person_name" and r["customer_ref"]:
                 assert customers[r["customer_ref"]]["name"] in text
     # no 18-character digit run anywhere in any text that is not a valid resident ID
-    assert all(cn_id_checksum_ok(i) for r in texts for i in _ID.findall(r["text"]))
-    assert cn_id_checksum_ok("11010519491231002X") and not cn_id_checksum_ok("110105194912310021")
-    assert luhn_ok("4539578763621486") and not luhn_ok("4539578763621487")
+    assert all(resident_id_valid(i) for r in texts for i in _ID.findall(r["text"]))
+
+
+def test_the_checks_written_here_on_published_examples() -> None:
+    """GB 11643's own example 11010519491231002X (Σ = 167, 167 mod 11 = 2, 12 − 2 = 10 → X),
+    and the Luhn example 79927398713 of ISO/IEC 7812; one changed digit fails each."""
+    assert resident_id_valid("11010519491231002X") and not resident_id_valid("110105194912310021")
+    assert not resident_id_valid("11010519491331002X"), "month 13"
+    assert luhn_valid("79927398713") and not luhn_valid("79927398714")
+    assert luhn_valid("4539578763621486") and not luhn_valid("4539578763621487")
 
 
 # --- planted patterns -----------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Emerging issues: clusters with stable ids and Poisson spikes on the right days."""
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import date, timedelta
 
@@ -18,7 +19,13 @@ def test_clusters_group_one_issue_and_ids_are_stable():
     top = clusters[0]
     assert top.size == 30 and set(top.members) == set(range(30, 60))
     assert "闪退" in top.keywords and top.representative in CRASH
-    assert top.id == cluster_id(top.keywords)
+    # The id is "c-" + the first 10 hex digits of SHA-1 over the top three keywords, sorted and
+    # joined by "|": here sha1("手机银行|打不开|闪退"), worked out once and written down, so
+    # a change of the keywords or of the formula shows (stored ids would no longer match).
+    assert top.keywords[:3] == ["闪退", "手机银行", "打不开"]
+    assert top.id == "c-6756601945"
+    assert hashlib.sha1("手机银行|打不开|闪退".encode("utf-8")).hexdigest()[:10] == "6756601945"
+    assert cluster_id(["打不开", "闪退", "手机银行", "other"]) == top.id, "order-free, top three only"
     again = cluster_texts(list(reversed(texts)))
     assert again[0].id == top.id  # same issue, same id, whatever the input order
 

@@ -13,13 +13,29 @@ from xinsheng.voc.cli import app
 runner = CliRunner()
 
 _TOPICS = {
-    "login": ["手机银行{a}登录不上", "{a}一直提示密码错误，登不上", "app登录{a}失败", "刷脸{a}登录不了"],
-    "transfer": ["转账{a}还没到账", "汇款{a}对方没收到", "{a}转出去的钱没到", "跨行转账{a}一直处理中"],
-    "card": ["{a}银行卡丢了要挂失", "卡被ATM吞了{a}", "{a}补办一张借记卡", "卡片{a}消磁了想换卡"],
+    "login": ["手机银行{a}登录不上{b}", "{a}一直提示密码错误，登不上{b}", "app登录{a}失败{b}", "刷脸{a}登录不了{b}"],
+    "transfer": ["转账{a}还没到账{b}", "汇款{a}对方没收到{b}", "{a}转出去的钱没到{b}", "跨行转账{a}一直处理中{b}"],
+    "card": ["{a}银行卡丢了要挂失{b}", "卡被ATM吞了{a}{b}", "{a}补办一张借记卡{b}", "卡片{a}消磁了想换卡{b}"],
 }
 _FILL = ["", "今天", "昨天晚上", "已经三天了", "麻烦看下", "急", "请问", "我的"]
-_POS = ["服务{a}很好，谢谢", "{a}办理很顺利，满意", "客服{a}耐心专业", "{a}很方便，点赞"]
-_NEG = ["服务{a}太差了", "{a}等了半天没人管", "{a}乱扣费，要投诉", "{a}问题一直没解决，失望"]
+_END = ["", "，怎么办", "，帮我看看", "？", "，谢谢", "，在线等"]
+_POS = ["服务{a}很好，谢谢{b}", "{a}办理很顺利，满意{b}", "客服{a}耐心专业{b}", "{a}很方便，点赞{b}"]
+_NEG = ["服务{a}太差了{b}", "{a}等了半天没人管{b}", "{a}乱扣费，要投诉{b}", "{a}问题一直没解决，失望{b}"]
+
+
+def _distinct(rng: random.Random, templates: list[str], n: int) -> list[str]:
+    """``n`` different texts from ``templates`` and the fillers (there are 192 to draw from)."""
+    every = sorted({t.format(a=a, b=b) for t in templates for a in _FILL for b in _END})
+    return rng.sample(every, n)
+
+
+def _split(rows: list[tuple], test_share: float, rng: random.Random) -> tuple[list[tuple], list[tuple]]:
+    """Train and test rows: no text twice in the file, none on both sides."""
+    rng.shuffle(rows)
+    k = round(len(rows) * test_share)
+    test, train = rows[:k], rows[k:]
+    assert len({r[0] for r in rows}) == len(rows) and not {r[0] for r in train} & {r[0] for r in test}
+    return train, test
 
 
 def _write(path, header, rows):
@@ -33,19 +49,19 @@ def _write(path, header, rows):
 @pytest.fixture(scope="module")
 def topic_csv(tmp_path_factory):
     rng = random.Random(3)
-    rows = [(rng.choice(tpl).format(a=rng.choice(_FILL)), label)
-            for label, tpl in _TOPICS.items() for _ in range(70)]
-    rng.shuffle(rows)
+    rows = [(text, label) for label, tpl in _TOPICS.items() for text in _distinct(rng, tpl, 70)]
+    train, test = _split(rows, 60 / 210, rng)
     d = tmp_path_factory.mktemp("topic")
-    return _write(d / "train.csv", ["text", "intent"], rows[:150]), _write(d / "test.csv", ["text", "intent"], rows[150:])
+    return _write(d / "train.csv", ["text", "intent"], train), _write(d / "test.csv", ["text", "intent"], test)
 
 
 @pytest.fixture(scope="module")
 def sentiment_csv(tmp_path_factory):
     rng = random.Random(5)
-    rows = [(rng.choice(tpl).format(a=rng.choice(_FILL)), lab) for tpl, lab in ((_POS, 1), (_NEG, 0)) for _ in range(120)]
-    rng.shuffle(rows)
-    return _write(tmp_path_factory.mktemp("sent") / "s.csv", ["review", "label"], rows)
+    rows = [(text, lab) for tpl, lab in ((_POS, 1), (_NEG, 0)) for text in _distinct(rng, tpl, 120)]
+    train, test = _split(rows, 0.4, rng)
+    d = tmp_path_factory.mktemp("sent")
+    return _write(d / "train.csv", ["review", "label"], train), _write(d / "test.csv", ["review", "label"], test)
 
 
 def test_analyze_csv_to_json_lines(tmp_path):
@@ -108,10 +124,13 @@ def test_topic_round_trip_train_eval_analyze(tmp_path, topic_csv):
                               "--label-col", "intent", "--model", str(model), "--json"])
     assert res.exit_code == 0, res.output
     ev = json.loads(res.stdout)
-    assert set(ev) == {"task", "n", "accuracy", "macro_f1", "per_label"}
+    assert {"task", "n", "accuracy", "macro_f1", "per_label"} <= set(ev)  # CONTRACT.md
     assert ev["task"] == "topic" and ev["n"] == 60
     assert ev["accuracy"] >= 0.9
     assert set(ev["per_label"]["login"]) == {"precision", "recall", "f1", "support"}
+    assert "argmax" in ev["scored_as"]
+    assert_as_analyzed_is_what_analyze_outputs(test, "intent", ev, ["--model", str(model)],
+                                               lambda row: row["topics"][0]["code"] if row["topics"] else "none")
 
     src = _write(tmp_path / "new.csv", ["text"], [("手机银行又登录不上了",), ("转账到现在还没到账",)])
     res = runner.invoke(app, ["analyze", str(src), "--model", str(model)])
@@ -138,19 +157,39 @@ def test_analyze_sentences_gives_each_sentence_its_emotions(tmp_path):
 
 
 def test_sentiment_round_trip_with_binary_labels(tmp_path, sentiment_csv):
+    train, test = sentiment_csv
     model = tmp_path / "sent_model"
-    res = runner.invoke(app, ["train", "--task", "sentiment", "--data", str(sentiment_csv), "--text-col", "review",
+    res = runner.invoke(app, ["train", "--task", "sentiment", "--data", str(train), "--text-col", "review",
                               "--label-col", "label", "--out", str(model)])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["eval", "--task", "sentiment", "--data", str(sentiment_csv), "--text-col", "review",
+    res = runner.invoke(app, ["eval", "--task", "sentiment", "--data", str(test), "--text-col", "review",
                               "--label-col", "label", "--model", str(model), "--json"])
     ev = json.loads(res.stdout)
-    assert set(ev["per_label"]) == {"negative", "positive"}
-    assert ev["accuracy"] >= 0.95
-    # the built-in model scores the same file without --model
-    res = runner.invoke(app, ["eval", "--task", "sentiment", "--data", str(sentiment_csv), "--text-col", "review",
+    assert set(ev["per_label"]) == {"negative", "positive"} and ev["n"] == 96
+    assert ev["accuracy"] >= 0.95 and ev["scored_as"].startswith("sign of the sentiment score")
+    # the built-in model scores the test file without --model
+    res = runner.invoke(app, ["eval", "--task", "sentiment", "--data", str(test), "--text-col", "review",
                               "--label-col", "label", "--json"])
-    assert res.exit_code == 0 and json.loads(res.stdout)["accuracy"] >= 0.8
+    builtin = json.loads(res.stdout)
+    assert res.exit_code == 0 and builtin["accuracy"] >= 0.8
+    for report, args in ((ev, ["--model", str(model)]), (builtin, [])):
+        assert_as_analyzed_is_what_analyze_outputs(test, "label", report, ["--text-col", "review", *args],
+                                                   lambda row: row["sentiment"]["label"],
+                                                   gold=lambda y: {"1": "positive", "0": "negative"}[y])
+
+
+def assert_as_analyzed_is_what_analyze_outputs(data, label_col, report, analyze_args, label_of, gold=str):
+    """``as_analyzed`` scores what ``voc analyze`` prints for the same file: the accuracy and
+    the unlabelled count are recounted here from analyze's own output."""
+    res = runner.invoke(app, ["analyze", str(data), *analyze_args])
+    assert res.exit_code == 0, res.output
+    predicted = [label_of(json.loads(line)) for line in res.stdout.splitlines()]
+    with data.open(encoding="utf-8") as fh:
+        wanted = [gold(r[label_col]) for r in csv.DictReader(fh)]
+    seen = report["as_analyzed"]
+    assert seen["accuracy"] == round(sum(p == w for p, w in zip(predicted, wanted)) / len(wanted), 4)
+    assert seen["unlabelled"] == sum(p in ("neutral", "none") for p in predicted)
+    assert {"macro_f1", "per_label", "rule"} <= set(seen)
 
 
 _BANK_TAXONOMY = """

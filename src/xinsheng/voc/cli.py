@@ -168,7 +168,11 @@ def eval_(
     model: Annotated[Path | None, typer.Option("--model", help="a model folder (default: built-in)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
 ) -> None:
-    """Score the built-in or a trained model on labelled data (accuracy, macro-F1, per label)."""
+    """Score the built-in or a trained model on labelled data (accuracy, macro-F1, per label).
+
+    The top-level figures score the model's own decision (sentiment: the sign of the score
+    for binary labels; a trained topic model: its top label); ``as_analyzed`` scores exactly
+    what ``voc analyze`` outputs (the neutral band; thresholded topics with rules merged)."""
     from xinsheng.voc.train import EVAL_TASKS, evaluate
 
     with _usable():
@@ -182,6 +186,10 @@ def eval_(
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
         return
-    typer.echo(f"{task}: n={report['n']} accuracy={report['accuracy']:.4f} macro_f1={report['macro_f1']:.4f}")
+    typer.echo(f"{task}: n={report['n']} accuracy={report['accuracy']:.4f} macro_f1={report['macro_f1']:.4f}"
+               f"  [{report['scored_as']}]")
     for label, m in report["per_label"].items():
         typer.echo(f"  {label:<24} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} n={m['support']}")
+    seen = report["as_analyzed"]
+    typer.echo(f"as analyzed: accuracy={seen['accuracy']:.4f} macro_f1={seen['macro_f1']:.4f} "
+               f"unlabelled={seen['unlabelled']}  [{seen['rule']}]")

@@ -11,7 +11,7 @@ import numpy as np
 from xinsheng.voc.features import Doc, Featurizer
 from xinsheng.voc.linear import LinearModel, PairFeaturizer, fit_linear
 from xinsheng.voc.rules import EMOTIONS
-from xinsheng.voc.sentiment import canonical_sentiment
+from xinsheng.voc.sentiment import NEUTRAL_BAND, canonical_sentiment
 from xinsheng.voc.text import detect_lang, normalize, segment
 
 log = logging.getLogger(__name__)
@@ -105,13 +105,20 @@ def metrics(task: str, gold: Sequence[str], pred: Sequence[str]) -> dict:
 
 
 def _predict_sentiment(results: list[dict], gold: list[str]) -> list[str]:
+    """The model's decision: binary gold is scored by the sign of the score (no neutral band)."""
     binary = set(gold) <= {"negative", "positive"}
     if binary:
         return ["positive" if r["sentiment"]["score"] > 0 else "negative" for r in results]
     return [r["sentiment"]["label"] for r in results]
 
 
+def _analyzed_sentiment(results: list[dict]) -> list[str]:
+    """What ``voc analyze`` outputs: positive, neutral (|score| < the neutral band) or negative."""
+    return [r["sentiment"]["label"] for r in results]
+
+
 def _predict_topic(results: list[dict]) -> list[str]:
+    """What ``voc analyze`` outputs: its first topic (thresholded, rules merged), or none."""
     return [r["topics"][0]["code"] if r["topics"] else "none" for r in results]
 
 
@@ -144,13 +151,39 @@ def evaluate(task: str, texts: Sequence[str], labels: Sequence[str], model_dir: 
         if progress:
             progress(min(step, len(texts) - i))
     if task == "sentiment":
-        pred = _predict_sentiment(results, gold)
+        pred, analyzed = _predict_sentiment(results, gold), _analyzed_sentiment(results)
     elif task == "topic" and analyzer.topics.model is not None:
         model = analyzer.topics.model.model
         docs = analyzer.prepare(texts).docs
         pred = [model.classes[int(j)] for j in np.asarray(model.decision(model.transform(docs))).argmax(axis=1)]
+        analyzed = _predict_topic(results)
     elif task == "topic":
-        pred = _predict_topic(results)
+        pred = analyzed = _predict_topic(results)
     else:
-        pred = _predict_emotion(results, emotion_threshold)
-    return metrics(task, gold, pred)
+        pred = analyzed = _predict_emotion(results, emotion_threshold)
+    return {**metrics(task, gold, pred), "scored_as": _SCORED_AS[task](analyzer, gold),
+            "as_analyzed": as_analyzed(task, gold, analyzed)}
+
+
+def as_analyzed(task: str, gold: Sequence[str], pred: Sequence[str]) -> dict:
+    """The ``as_analyzed`` block: the same metrics on exactly what ``voc analyze`` outputs,
+    with how many texts it left without a label (neutral sentiment, no topic)."""
+    m = metrics(task, gold, pred)
+    unlabelled = {"sentiment": "neutral", "topic": "none", "emotion": "neutral"}[task]
+    return {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"], "per_label": m["per_label"],
+            "unlabelled": sum(1 for p in pred if p == unlabelled),
+            "rule": _ANALYZED_RULE[task]}
+
+
+_ANALYZED_RULE = {
+    "sentiment": f"sentiment.label of voc analyze: positive / neutral (|score| < {NEUTRAL_BAND}) / negative",
+    "topic": "the first of the topics voc analyze returns (model above its threshold, rules merged), or none",
+    "emotion": "the strongest emotion of voc analyze if >= 0.3, else neutral",
+}
+_SCORED_AS = {
+    "sentiment": lambda analyzer, gold: ("sign of the sentiment score (binary labels, no neutral band)"
+                                         if set(gold) <= {"negative", "positive"} else "sentiment.label"),
+    "topic": lambda analyzer, gold: ("the model's top label (argmax, no threshold, no rules)"
+                                     if analyzer.topics.model is not None else "first topic of voc analyze, or none"),
+    "emotion": lambda analyzer, gold: "the strongest emotion if >= 0.3, else neutral",
+}

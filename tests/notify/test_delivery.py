@@ -104,9 +104,19 @@ def test_failing_and_hanging_endpoints_do_not_hold_up_the_others(engine, notify_
     assert "timed out" in errors["hang-1"] and errors["err-1"] == "attempt 2: webhook answered 500"
 
 
-def test_after_three_failures_in_a_row_the_adapters_rest_is_handed_back(engine, notify_env, make_customer,
-                                                                         receiver):
+def test_fast_failures_do_not_trip_the_breaker(engine, notify_env, make_customer, receiver):
     r = receiver(behaviour=lambda key, n: 503)
+    _hook(notify_env, r.url, XINSHENG_NOTIFY_CONCURRENCY="1", XINSHENG_NOTIFY_WEEKLY_LIMIT="0")
+    cid = make_customer("C-1")
+    for i in range(5):
+        enqueue(engine, cid, f"w{i}")
+    report = deliver_due(engine, now=T, worker_id="w")
+    assert (report.retried, report.released) == (5, 0) and len(r.received) == 5
+
+
+def test_after_three_timeouts_in_a_row_the_adapters_rest_is_handed_back(engine, notify_env, make_customer,
+                                                                        receiver):
+    r = receiver(behaviour=lambda key, n: "hang")
     _hook(notify_env, r.url, XINSHENG_NOTIFY_CONCURRENCY="1", XINSHENG_NOTIFY_WEEKLY_LIMIT="0",
           XINSHENG_NOTIFY_CHANNELS='{"email": "file"}')
     cid = make_customer("C-1")

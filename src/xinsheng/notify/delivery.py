@@ -11,8 +11,10 @@ Claiming is one ``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LO
 on PostgreSQL concurrent workers skip each other's rows; SQLite has one writer and the
 statement is atomic. Each message is sent and marked on its own (a pool of
 ``XINSHENG_NOTIFY_CONCURRENCY`` threads), so a failing or slow endpoint costs its own rows
-their timeout and nothing else; after three failures in a row of one adapter in a run, the
-rest of that adapter's rows are handed back untried (their attempt not counted).
+their timeout and nothing else; after three slow failures in a row of one adapter in a run
+(each took at least half of ``XINSHENG_NOTIFY_WEBHOOK_TIMEOUT_SECONDS``: a hanging endpoint),
+the rest of that adapter's rows are handed back untried (their attempt not counted). Fast
+failures (a 500, a refused connection) block nobody and never trip it.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import math
 import os
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,7 +60,7 @@ class _Claimed:
 
 
 class _Breaker:
-    """Counts each adapter's retryable failures in a row within one run."""
+    """Counts each adapter's slow failures in a row within one run."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -156,13 +159,15 @@ def _deliver_one(engine: Engine, c: _Claimed, now: datetime | None, worker_id: s
     """Send one claimed message and record what happened; returns the report field."""
     if breaker.open(c.adapter):
         return _mark(engine, c, worker_id, status="pending", at=now or utcnow(), attempts=c.attempts - 1,
-                     error=f"not tried: adapter {c.adapter} failed {BREAKER_FAILURES} times in a row",
+                     error=f"not tried: adapter {c.adapter} timed out {BREAKER_FAILURES} times in a row",
                      outcome="released")
+    started = time.monotonic()
     try:
         get_adapter(c.adapter).send(c.message)
     except Exception as exc:  # noqa: BLE001 - a plug-in's unknown error is retried, not fatal
         retryable = getattr(exc, "retryable", True) if isinstance(exc, DeliveryError) else True
-        breaker.record(c.adapter, ok=not retryable)
+        slow = time.monotonic() - started >= get_settings().notify_webhook_timeout_seconds / 2
+        breaker.record(c.adapter, ok=not (retryable and slow))
         return _failed(engine, c, worker_id, now or utcnow(), exc, retryable)
     breaker.record(c.adapter, ok=True)
     at = now or utcnow()

@@ -22,9 +22,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinsheng.cases.config_editor import active
 from xinsheng.cases.decisions import do_close, do_decide, do_reopen, policy_of
-from xinsheng.cases.events import mask, record_event, require_person, require_state, use_auditor
+from xinsheng.cases.events import in_force, mask, record_event, require_person, require_state, use_auditor
 from xinsheng.cases.models import OPEN_STATUSES, Case, CaseContact, CaseEscalation
 from xinsheng.cases.notifications import notify_case_event
 from xinsheng.cases.policies import clocks_after_extensions, compute_clocks, extended_due, next_progress_at, sla_state
@@ -80,9 +79,9 @@ def do_open_case(session: Session, body: CaseCreate, *, actor: str, now: datetim
         raise InvalidInput("accepted_at: in the future", data={"field": "accepted_at"})
     text, title = mask(body.text), mask(body.title)
     topic = topic_for(session, body.topic, text or title, interaction)
-    calendar, authority = active(session, "calendar"), active(session, "authority")
-    policy = active(session, "policies").match(kind=body.kind, topic=topic, segment=customer.segment,
-                                                    channel=body.channel, regulator_referred=body.regulator_referred)
+    calendar, authority, policies = in_force(session, "calendar", "authority", "policies")
+    policy = policies.match(kind=body.kind, topic=topic, segment=customer.segment, channel=body.channel,
+                            regulator_referred=body.regulator_referred)
     clocks = compute_clocks(policy, accepted, calendar)
     referred = body.regulator_referred
     case = Case(
@@ -172,7 +171,7 @@ def do_escalate(session: Session, case: Case, *, actor: str, reason: str, to_tie
     and a target the case has reached is recorded without moving it.
     """
     require_state(case, "escalate", OPEN_STATUSES)
-    top = active(session, "authority").top
+    top = in_force(session, "authority")[0].top
     if to_level is not None and not 1 <= to_level <= top:
         raise InvalidInput(f"to_level: the authority pyramid has levels 1 to {top}", data={"field": "to_level"})
     if rule is None:
@@ -211,7 +210,7 @@ def do_extend(session: Session, case: Case, *, principal: Principal, reason: str
     if case.due_at is not None and now >= case.due_at:
         raise Conflict(f"the deadline {case.due_at.isoformat()} has passed; an extension is approved before it",
                        data={"due_at": case.due_at.isoformat(), "action": "extend"})
-    calendar, authority = active(session, "calendar"), active(session, "authority")
+    calendar, authority = in_force(session, "calendar", "authority")
     policy = policy_of(session, case)
     level = authority.effective_level(principal.role, principal.authority_level)
     due = extended_due(policy, case.accepted_at, case.extensions, level, calendar, authority=authority)

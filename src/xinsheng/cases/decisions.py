@@ -22,8 +22,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from xinsheng.cases.config_editor import active
-from xinsheng.cases.events import mask, record_event, require_person, require_state
+from xinsheng.cases.events import in_force, mask, record_event, require_person, require_state
 from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.cases.notifications import notify_case_event
 from xinsheng.cases.policies import SlaPolicy, compute_clocks, next_progress_at, sla_state
@@ -38,7 +37,7 @@ _SEVERITY = {"on_track": 0, "warning": 1, "breached": 2}
 
 def policy_of(session: Session, case: Case) -> SlaPolicy:
     """The case's SLA policy (by its code; matched afresh if the policies no longer have it)."""
-    policies = active(session, "policies")
+    policies = in_force(session, "policies")[0]
     found = policies.get(case.policy_code) if case.policy_code else None
     if found is not None:
         return found
@@ -64,7 +63,7 @@ def _check_recusal(session: Session, case: Case, principal: Principal) -> None:
 
 
 def _check_authority(session: Session, case: Case, principal: Principal, amount: Decimal) -> int:
-    authority = active(session, "authority")
+    authority = in_force(session, "authority")[0]
     level = authority.effective_level(principal.role, principal.authority_level)
     if level < case.authority_level:
         need = case.authority_level
@@ -130,7 +129,7 @@ def do_close(session: Session, case: Case, *, principal: Principal, root_cause: 
 def do_reopen(session: Session, case: Case, *, principal: Principal, reason: str, now: datetime) -> Case:
     """The customer asked for verification (核实): one level up, new clocks (module docstring)."""
     require_state(case, "reopen", ("decided", "closed"))
-    calendar, authority = active(session, "calendar"), active(session, "authority")
+    calendar, authority = in_force(session, "calendar", "authority")
     policy = policy_of(session, case)
     clocks = compute_clocks(policy, now, calendar)
     previous = {"status": case.status, "authority_level": case.authority_level, "tier": case.tier,

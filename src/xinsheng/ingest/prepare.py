@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -28,7 +29,14 @@ class Reject:
 
 def watch_parent(parent_pid: int, interval: float = 0.5) -> None:
     """Worker-process initializer: exit as soon as the parent ingest process is gone
-    (killed), instead of waiting forever for batches that will never come."""
+    (killed), instead of waiting forever for batches that will never come.
+
+    A worker also ignores SIGINT: a terminal's Ctrl-C reaches the whole process group,
+    and only the parent decides what an interruption means (it stops submitting, lets
+    the batches in flight finish and exits 130). A worker that took the KeyboardInterrupt
+    itself would die with a traceback mid-batch and break the pool.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent_pid:

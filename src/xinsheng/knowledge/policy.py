@@ -1,8 +1,10 @@
 """The answer bot's policy (应答策略): answer, ask which one, or hand over to a person.
 
 * The customer asks for a person (转人工, 人工服务, 找客服 …) → hand-off.
-* The customer is angry (the VOC emotion analyzer when it is installed, and the small
-  lexicon below) → hand-off: a bot answer to an angry customer makes it worse.
+* The customer is angry → hand-off: a bot answer to an angry customer makes it worse.
+  Anger is the VOC engine's emotion (one definition of anger for the whole product, with
+  negation, degree words and word boundaries): 利滚利 is not 滚, 律师费用 is not
+  anger, and "??" alone is not anger.
 * The best article is confident, clearly ahead of the next, and mentions every banking
   word of the question (房贷利率 is not answered with 大额存单利率) → answer.
 * Several articles are about as likely, or the best is only plausible → clarify:
@@ -26,13 +28,6 @@ _PERSON = re.compile(
     r"找个人|人工台|^人工$|^(?:我要)?(?:找)?人工[!?,. ]*$|不要机器人|不想跟机器人|"
     r"\boperator\b|\bhuman\b|\breal person\b|\bagent please\b"
 )
-_ANGRY_WORDS = (
-    "气死", "太差", "垃圾", "骗子", "坑人", "坑钱", "什么破", "破银行", "搞什么", "欺负人", "恶心",
-    "滚", "妈的", "tmd", "他妈", "愤怒", "生气", "火大", "忍无可忍", "受够了", "无语", "投诉你们",
-    "12378", "曝光", "找媒体", "起诉", "律师", "黑心", "流氓", "骗钱", "耍我", "耽误我", "差劲",
-    "ridiculous", "angry", "furious", "terrible", "scam", "unacceptable",
-)
-_EXCLAIM = re.compile(r"[!?]{2,}")
 
 
 @dataclass(frozen=True)
@@ -51,36 +46,23 @@ def asks_for_person(text: str) -> bool:
     return bool(_PERSON.search(normalize(text)))
 
 
-def _lexicon_anger(text: str) -> float:
-    t = normalize(text)
-    hits = sum(1 for w in _ANGRY_WORDS if w in t)
-    return min(1.0, 0.4 * hits + (0.2 if _EXCLAIM.search(t) else 0.0))
-
-
 @lru_cache(maxsize=1)
 def _voc_analyzer():
-    try:
-        from xinsheng.voc.pipeline import get_analyzer
-    except ImportError:
-        return None
+    from xinsheng.voc.pipeline import get_analyzer
+
     return get_analyzer()
 
 
 def anger(text: str) -> float:
-    """Anger intensity in [0, 1]: the VOC analyzer's when it is installed, raised to the
-    lexicon's when that is higher (an explicit threat such as 12378 or 曝光 always counts)."""
-    local = _lexicon_anger(text)
-    analyzer = _voc_analyzer()
-    if analyzer is None:
-        return local
+    """Anger intensity in [0, 1]: the VOC engine's emotion, the one definition of anger
+    (with negation, degree words and word boundaries). An analyzer that fails is logged
+    and reads as calm: the matcher and the other hand-off rules still apply."""
     try:
-        result = analyzer.analyze(text)
-    except Exception:  # a failing analyzer must not silence the bot
-        log.exception("VOC analyzer failed; using the anger lexicon")
-        return local
-    emotions = result.get("emotions") if isinstance(result, dict) else getattr(result, "emotions", None)
-    value = (emotions or {}).get("anger") if isinstance(emotions, dict) else getattr(emotions, "anger", None)
-    return max(local, float(value)) if value is not None else local
+        result = _voc_analyzer().analyze(text)
+    except Exception:
+        log.exception("VOC analyzer failed; the answer bot cannot tell anger this time")
+        return 0.0
+    return float((result.get("emotions") or {}).get("anger") or 0.0)
 
 
 @dataclass

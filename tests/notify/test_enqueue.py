@@ -121,3 +121,35 @@ def test_lists_filter_by_customer_subject_and_status(engine, notify_env, make_cu
             ["case:K1:accepted"]
         with pytest.raises(InvalidInput, match="status"):
             list_notifications(session, status="lost")
+
+
+def test_the_same_event_from_two_transactions_at_once_is_stored_once(engine, notify_env, make_customer, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer: two enqueueing transactions cannot overlap")
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from xinsheng.notify.actions import do_enqueue
+
+    cid = make_customer("C-1")
+    ctx = {"case_ref": "K1", "kind": "complaint", "due_date": T}
+    results = {}
+    with Session(engine) as first:
+        results["first"] = do_enqueue(first, customer_id=cid, purpose="case_accepted", key="case:K1:accepted",
+                                      context=ctx, now=T)
+
+        def second() -> None:  # sees no row yet, inserts, waits on the unique key, then does nothing
+            with Session(engine) as other:
+                results["second"] = do_enqueue(other, customer_id=cid, purpose="case_accepted",
+                                               key="case:K1:accepted", context=ctx, now=T)
+                other.commit()
+
+        t = threading.Thread(target=second)
+        t.start()
+        t.join(0.5)
+        assert t.is_alive()  # blocked on the first transaction's row
+        first.commit()
+    t.join(30)
+    assert results["first"] is not None and results["second"] is None
+    assert len(rows(engine)) == 1

@@ -1,5 +1,11 @@
-"""The Chinese emotion lexicon on hand-written cases: anger and fear words of customers and
-internet users, negation, and everyday words that only look like them (滚动, 曹操, 哪怕)."""
+"""The Chinese emotion lexicon on hand-written cases: anger and fear of customers and internet
+users, negation, and everyday words that only contain an anger or fear character.
+
+The everyday sentences were written for this test after the lexicon, and use none of the words
+the lexicon lists as exceptions (滚动, 利滚利, 曹操, 老妈, 他妈妈, 喜怒哀乐, 哪怕, 紧急 …): a
+character like 滚, 操, 急 or 怕 inside an ordinary word (滚筒, 早操, 急性) must not read as
+anger or fear, whatever list the lexicon keeps. Known misses are marked xfail (strict: a fix
+shows)."""
 from __future__ import annotations
 
 import pytest
@@ -34,18 +40,27 @@ def test_anger_is_read(rules_analyzer, text):
     assert _top(rules_analyzer, text) == "anger", rules_analyzer.analyze(text)["emotions"]
 
 
+KNOWN_MISS = pytest.mark.xfail(strict=True, reason="known miss of the lexicon rules")
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "我不生气，问题解决了就好",
         "客服没有敷衍，处理得很快",
-        "页面的滚动条拖不动",
-        "利滚利算下来利息太高了",
-        "曹操的故事很好看",
-        "我老妈的卡要挂失",
-        "他妈妈的账户被冻结了",
-        "人有喜怒哀乐很正常",
-        "操作很简单，一会就办好了",
+        "滚筒洗衣机的分期手续费怎么算",
+        "首页的轮播图一直在翻滚",
+        "利息像滚雪球一样越来越多",
+        "鼠标滚轮往下拉就能看到明细",
+        "朋友推荐的摇滚音乐会门票能用积分换吗",
+        "每天早上做早操，顺便查下余额",
+        "这个操作系统太老了",
+        "我妈妈想开一张存折",
+        "奶奶和外婆都要办社保卡",
+        "今天气温很高，网点开空调了吗",
+        "周末去吃火锅用哪张卡有优惠",
+        "怒江边上的网点几点开门",
+        pytest.param("操练了好几遍还是不会用", marks=KNOWN_MISS),  # 操练 is a verb that starts with 操
     ],
 )
 def test_no_anger_without_anger(rules_analyzer, text):
@@ -61,15 +76,33 @@ def test_no_anger_without_anger(rules_analyzer, text):
         "看到那条短信我毛骨悚然",
         "钱不见了，心急如焚",
         "太恐怖了，差点被骗",
+        "我怕卡里的钱被人转走了",
+        "被那条诈骗短信吓了一跳，赶紧改了密码",
     ],
 )
 def test_fear_is_read_as_anxiety(rules_analyzer, text):
     assert _top(rules_analyzer, text) == "anxiety", rules_analyzer.analyze(text)["emotions"]
 
 
-@pytest.mark.parametrize("text", ["哪怕多等两天也行", "恐怕要下周才能到账", "我要办理紧急挂失", "我一点都不怕"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "恐怕要下周才能到账",
+        "我一点都不怕",
+        "急性肠胃炎住院了，医疗险怎么报销",
+        "应急备用金怎么申请",
+        "首付款急需的话可以申请消费贷吗",
+        pytest.param("医院急诊缴费用的是医保卡", marks=KNOWN_MISS),  # 急诊 is tagged a verb
+        pytest.param("客服把流程讲得很清楚，不用怕麻烦", marks=KNOWN_MISS),  # 不用 does not negate 怕
+    ],
+)
 def test_no_fear_without_fear(rules_analyzer, text):
     assert rules_analyzer.analyze(text)["emotions"]["anxiety"] < THRESHOLD, text
+
+
+@pytest.mark.parametrize("text", ["给我滚，别再打电话来了", "你们这客服蠢到家了", "他怒斥了冒充客服的骗子"])
+def test_anger_characters_as_words_of_their_own_keep_their_anger(rules_analyzer, text):
+    assert rules_analyzer.analyze(text)["emotions"]["anger"] >= THRESHOLD, text
 
 
 @pytest.mark.parametrize("text", ["我很不高兴", "我对这个理财不放心", "你们太不负责任了"])

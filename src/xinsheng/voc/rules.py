@@ -65,6 +65,7 @@ class CueTable:
     sarcasm: np.ndarray
     emotions: np.ndarray  # (words, len(EMOTIONS))
     sentence_end: np.ndarray  # boolean table over code points < 0x10000
+    single: np.ndarray  # one-character Chinese anger/fear words (滚, 怕, 急): only as words of their own
 
     @classmethod
     def build(cls, words: list[str], entries: dict[str, Entry], lang: str) -> CueTable:
@@ -84,6 +85,8 @@ class CueTable:
             contrast=np.array([e.contrast for e in es], dtype=bool),
             sarcasm=np.array([e.sarcasm for e in es], dtype=bool),
             emotions=emo, sentence_end=end,
+            single=np.array([lang == "zh" and len(w) == 1 for w in words], dtype=bool)
+            & (emo[:, [col["anger"], col["anxiety"]]].max(axis=1) > 0),
         )
 
 
@@ -245,13 +248,47 @@ def _emotions(t: CueTable, ids, sid, negated, mult, boost, n_sent: int) -> np.nd
     return np.round(1 - keep, 3)
 
 
+def _own_words(text: str, starts, ends, ids, single: np.ndarray):
+    """Drops one-character anger and fear words that the segmenter's general dictionary
+    (jieba's, no guessing of unknown words) reads as part of a longer word: 滚筒, 翻滚, 早操,
+    急诊 carry no emotion, whereas 给我|滚 and 我|怕 keep theirs. (Joy and sadness characters
+    mostly keep their emotion inside words: 可爱, 眼泪.)"""
+    from xinsheng.voc.text import _segmenter
+
+    at = np.flatnonzero(single[ids])
+    if not len(at):
+        return starts, ends, ids
+    seg = _segmenter()
+    keep = np.ones(len(ids), dtype=bool)
+    for k in at.tolist():
+        s = int(starts[k])
+        pos = max(0, s - 3)
+        for w in seg.cut(text[pos : s + 4], False):
+            if pos + len(w) > s:
+                keep[k] = len(w) == 1 or (pos == s and _verb(w))
+                break
+            pos += len(w)
+    return starts[keep], ends[keep], ids[keep]
+
+
+@lru_cache(maxsize=1024)
+def _verb(word: str) -> bool:
+    """Whether the general dictionary tags ``word`` as a verb (吓跑, 滚回, 怒斥)."""
+    from xinsheng.voc.text import _segmenter
+
+    tags = _segmenter().tag(word, False)
+    return len(tags) == 1 and tags[0][1] == "v"
+
+
 def score_joined(j: Joined, res: LangResources) -> BatchCues:
     """Rule polarity and emotions of every text of ``j`` (normalised texts of one language)."""
     n = len(j)
     starts, ends, ids = res.cue.scan(j.text, j.codes if res.cue.word_boundary else None)
+    t = res.table
+    if len(ids) and t.single.any():
+        starts, ends, ids = _own_words(j.text, starts, ends, ids, t.single)
     if not len(ids):
         return BatchCues.empty(n)
-    t = res.table
     sid_at, s_start, bangs = _sentences(j, t)
     n_sent = len(s_start)
     sid = np.maximum(sid_at[starts], 0)

@@ -136,3 +136,15 @@ def run_action(engine: Engine, case_ref: str, fn, **kw):
         case = fn(s, find_case(s, case_ref), **kw)
         s.flush()
         return case_read(s, case, kw.get("now"))
+
+
+def error_fields(res) -> set[str]:
+    """The field names a 4xx body points at: ``data.field``, each path of ``data.errors``
+    (``body.decide.compensation_cny`` → its segments), or FastAPI's ``detail[].loc``."""
+    body = res.json()
+    data = body.get("data") or {}
+    out = {str(p) for e in body.get("detail") or [] for p in e.get("loc", ())}
+    out |= {seg for e in data.get("errors") or [] for seg in str(e.get("field", "")).split(".")}
+    if data.get("field"):
+        out.add(data["field"])
+    return out

@@ -17,7 +17,7 @@ State machine (an action from any other state answers 409 Conflict)::
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,7 +74,7 @@ def do_open_case(session: Session, body: CaseCreate, *, actor: str, now: datetim
             raise NotFound(f"no customer {body.customer_ref!r}",
                            data={"field": "customer_ref", "customer_ref": body.customer_ref})
     interaction = interaction or _source(session, customer, body.source_external_id)
-    accepted = body.accepted_at or now
+    accepted = (body.accepted_at or now).astimezone(timezone.utc)
     if accepted > now + timedelta(minutes=5):
         raise InvalidInput("accepted_at: in the future", data={"field": "accepted_at"})
     text, title = mask(body.text), mask(body.title)

@@ -11,6 +11,7 @@ from http import HTTPStatus
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError, ResponseValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -23,6 +24,7 @@ from xinsheng.db import backend_name
 from xinsheng.errors import InvalidInput, Unauthorized, XinshengError
 from xinsheng.identity.auth import guard, iter_routes, public, require
 from xinsheng.migrate import ready_engine
+from xinsheng.redaction import field_path, invalid_input_body, redact_access_log
 
 log = logging.getLogger(__name__)
 #: responses smaller than this are sent as they are (gzip would save too little)
@@ -86,11 +88,29 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def _out_of_range(request: Request, exc: Exception):
         """A number the database cannot hold (an id beyond 64 bits) is bad input, not a 500."""
-        log.info("out-of-range value in %s %s: %s", request.method, request.url.path, exc)
+        # the class only: a database error's text carries the statement's values (personal data)
+        log.info("out-of-range value in %s %s (%s)", request.method, request.url.path, type(exc).__name__)
         return await _xinsheng_error(request, InvalidInput("a number in the request is out of range"))
 
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DataError, _out_of_range)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError):
+        """422 naming each field and its problem, never the value sent (see redaction.py):
+        FastAPI's own answer echoes every input, passwords included."""
+        body = invalid_input_body(exc.errors())
+        if _wants_html(request):
+            return render_error(request, 422, body["message"])
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(ResponseValidationError)
+    async def _invalid_response(request: Request, exc: ResponseValidationError):
+        """A bug of ours: logged with the fields only (the values are customers' data)."""
+        fields = [field_path(e.get("loc") or ()) for e in exc.errors()[:20]]
+        log.error("response of %s %s failed validation at %s", request.method, request.url.path, fields)
+        return JSONResponse({"error": "internal_error", "message": "internal error", "data": {}},
+                            status_code=500)
 
     @app.exception_handler(XinshengError)
     async def _xinsheng_error(request: Request, exc: XinshengError):
@@ -153,6 +173,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from xinsheng.web.pages import router as pages_router
 
     keyring()
+    redact_access_log()
     app = FastAPI(title="xinsheng (心声)", version=__version__,
                   description="Voice of the customer for bank contact centres.",
                   dependencies=[Depends(guard)], openapi_url=None, docs_url=None, redoc_url=None)

@@ -68,15 +68,20 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def create_db_engine(url: str) -> Engine:
-    """An engine for ``url``; creates the folder of a SQLite file when missing."""
+    """An engine for ``url``; creates the folder of a SQLite file when missing.
+
+    ``hide_parameters``: a database error's message (logged, or in a traceback) names the
+    statement but not its values, which are customers' personal data.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 @lru_cache(maxsize=8)

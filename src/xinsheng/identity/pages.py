@@ -64,7 +64,10 @@ async def signin(
     result = await run_in_threadpool(_sign_in, request, username, password)
     if not result.ok:
         msg = "bad_credentials"
-        return _form(request, next_url=safe_next(next), error=msg, username=username[:64], status=401)
+        # the form is filled again with a known username only: an unknown "name" may be a
+        # password or an ID number typed into the wrong field, and is not repeated
+        known = result.user.username if result.user is not None else ""
+        return _form(request, next_url=safe_next(next), error=msg, username=known, status=401)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, result.secret, httponly=True, samesite="lax",
                         secure=_secure(request), max_age=int(get_settings().session_hours * 3600))

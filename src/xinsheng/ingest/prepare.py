@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from xinsheng.ingest.readers import SourceRecord
 from xinsheng.ingest.schemas import CustomerIn, InteractionIn, describe_validation_error
+from xinsheng.redaction import excerpt
 from xinsheng.voc.masking import mask_pii
 
 
@@ -80,10 +81,19 @@ def interaction_row(rec: InteractionIn) -> dict:
     }
 
 
+#: a rejected record's key is reported as it is up to this length, else as an excerpt
+MAX_KEY = 128
+
+
 def _key(kind: str, record: SourceRecord) -> str | None:
+    """The rejected record's external_id or customer_ref, to find it by; a key too long to
+    be one (it may be a pasted text) is shown as a short excerpt only."""
     data = record.data if isinstance(record.data, dict) else {}
     value = data.get("external_id" if kind == "interactions" else "customer_ref")
-    return str(value) if value not in (None, "") else None
+    if value in (None, ""):
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= MAX_KEY and isinstance(value, str) else excerpt(text)
 
 
 def prepare_batch(kind: str, records: list[SourceRecord], analyze: bool = False) -> tuple[list[dict], list[Reject]]:

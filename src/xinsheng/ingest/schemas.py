@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from xinsheng.customers.models import CHANNELS
+from xinsheng.redaction import excerpt, scrub
 
 MAX_TEXT_LENGTH = 20_000
 
@@ -157,6 +158,8 @@ _TIMESTAMP_ERRORS = {"datetime_parsing", "datetime_from_date_parsing", "datetime
 
 
 def _problem(err: dict) -> str:
+    """The problem of one field; a submitted value appears only as a short excerpt
+    (``redaction.excerpt``): a rejected record may carry an ID number or a whole chat."""
     kind, value = err["type"], err.get("input")
     if kind == "missing" or (value is None and kind.endswith("_type")):
         return "is required"
@@ -164,12 +167,12 @@ def _problem(err: dict) -> str:
         limit = (err.get("ctx") or {}).get("max_length")
         return f"too long ({len(value or '')} characters; at most {limit})"
     if kind == "literal_error" and err["loc"] == ("channel",):
-        return f"unknown channel {value!r}; expected one of {', '.join(CHANNELS)}"
+        return f"unknown channel {excerpt(value)}; expected one of {', '.join(CHANNELS)}"
     if kind == "timezone_aware":
-        return f"timestamp {value!r} has no UTC offset (e.g. +08:00)"
+        return f"timestamp {excerpt(value)} has no UTC offset (e.g. +08:00)"
     if kind in _TIMESTAMP_ERRORS:
-        return f"not an ISO 8601 timestamp: {value!r}"
-    return err["msg"].removeprefix("Value error, ")
+        return f"not an ISO 8601 timestamp: {excerpt(value)}"
+    return scrub(err["msg"].removeprefix("Value error, "), value)
 
 
 def describe_validation_error(exc: ValidationError) -> str:

@@ -170,10 +170,6 @@ def contact_agents(session: Session, case_id: int) -> set[str]:
     return set(session.scalars(stmt))
 
 
-def event_count(session: Session, case_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)) or 0
-
-
 # -- what the answer bot and the IVR say ---------------------------------------------------
 _KIND = {"complaint": ("投诉", "complaint"), "request": ("业务申请", "request"), "inquiry": ("咨询", "enquiry")}
 _TEAM = {  # who handles it, by tier / authority level

@@ -27,10 +27,10 @@ def top(index: KnowledgeIndex, query: str, **kw) -> str | None:
 
 
 @pytest.mark.parametrize("query, ref", [
-    ("我的钱转不出去了", "KB-TRANSFER-FAIL"),  # colloquial paraphrase (synonym list)
+    ("我的钱怎么都转不出去", "KB-TRANSFER-FAIL"),  # colloquial paraphrase (synonym list)
     ("轉賬失敗了怎麼辦", "KB-TRANSFER-FAIL"),  # traditional characters
     ("转帐一直不成功", "KB-TRANSFER-FAIL"),  # 帐 for 账, negated success
-    ("取款机把我的卡吞了", "KB-CARD-SWALLOWED"),  # word order and synonym
+    ("取款机把我那张卡吞进去了", "KB-CARD-SWALLOWED"),  # word order and synonym
     ("信用咔怎么提额度", "KB-CC-LIMIT"),  # typo 咔
     ("网银怎么开通", "KB-ONLINE-BANKING"),  # 网银 = 网上银行
     ("每年购汇额度是多少？５万美元够吗", "KB-FX-QUOTA"),  # full-width digits and punctuation
@@ -48,9 +48,22 @@ def test_negation_separates_success_from_failure(index):
 
 
 def test_each_match_says_why(index):
-    best = index.search("我的钱转不出去了", now=NOW)[0]
+    best = index.search("我的钱怎么都转不出去", now=NOW)[0]
     assert "转账失败" in best.why["terms"]
-    assert "钱转不出去→转账失败" in best.why["synonyms"]
+    assert "转不出去→转账失败" in best.why["synonyms"]
+
+
+def test_no_query_here_is_a_seed_question_of_the_shipped_scorer():
+    """The shipped scorer is fitted on data/seed_questions.txt: asking those would test recall."""
+    import inspect
+    import re
+    import sys
+
+    from xinsheng.knowledge.matching.seed import seed_groups
+
+    seeds = {q for _, qs in seed_groups() for q in qs}
+    asked = set(re.findall(r'"([^"]+)"', inspect.getsource(sys.modules[__name__])))
+    assert not asked & seeds
 
 
 def test_unrelated_question_is_not_confident(index):

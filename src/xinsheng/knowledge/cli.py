@@ -49,7 +49,8 @@ def eval_pairs_command(
     """Score the matcher as a judge of question pairs: accuracy, F1, threshold, AUC.
 
     Without --tune the threshold is the model's own: 0.5 for the shipped model (its
-    probability of "same intent"), the tuned one for a trained model.
+    probability of "same intent", calibrated on general question pairs shipped with
+    xinsheng), the tuned one for a trained model.
     """
     from xinsheng.knowledge.evaluate import eval_pairs, read_pairs
 

@@ -20,7 +20,9 @@ from xinsheng.errors import InputFileError
 from xinsheng.knowledge.matching.analyzer import Analyzed, Analyzer, get_analyzer
 from xinsheng.knowledge.matching.features import FEATURES, SIGNS, IdfTable, feature_matrix, pair_tokens
 
-#: Decision threshold of the shipped model when no tuning data is given.
+#: Decision threshold of the shipped model: its probabilities are calibrated on general
+#: question pairs (:func:`calibrate`, :func:`seed.default_model`), so 0.5 is where "same"
+#: and "different" are equally likely there.
 DEFAULT_THRESHOLD = 0.5
 MODEL_FILE = "pair_model.json"
 #: Odds divisor per contradicted word: negation changes the question, whatever the model says.
@@ -43,6 +45,8 @@ class PairModel:
     trained_on: str = ""
     n_pairs: int = 0
     lexical: dict[str, float] = field(default_factory=dict)
+    #: Platt scaling of the final log-odds, (slope, intercept): p = σ(slope · logit + intercept).
+    calibration: list[float] = field(default_factory=lambda: [1.0, 0.0])
 
     def _expand(self, x: np.ndarray) -> np.ndarray:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -140,15 +144,34 @@ def fit_monotone(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, trained_on: s
                      trained_on=trained_on, n_pairs=len(y))
 
 
-def predict_with_rules(model: PairModel, x: np.ndarray, tokens: list[list[str]] | None = None) -> np.ndarray:
-    """Model probabilities; a word asserted by one question and denied by the other
+def _rule_logits(model: PairModel, x: np.ndarray, tokens: list[list[str]] | None = None) -> np.ndarray:
+    """Log-odds of the model; a word asserted by one question and denied by the other
     (转账成功 / 转账不成功) divides the odds by :data:`POLARITY_PENALTY` per word."""
-    p = model.predict(x, tokens)
-    if not len(x):
-        return p
+    p = np.clip(model.predict(x, tokens), 1e-12, 1 - 1e-12)
     conflicts = x[:, FEATURES.index("polarity_conflict")]
-    odds = p / np.maximum(1 - p, 1e-9) / POLARITY_PENALTY ** conflicts
-    return odds / (1 + odds)
+    return np.log(p / (1 - p)) - conflicts * np.log(POLARITY_PENALTY)
+
+
+def predict_with_rules(model: PairModel, x: np.ndarray, tokens: list[list[str]] | None = None) -> np.ndarray:
+    """Probabilities that the pairs ask the same thing: the model with the polarity rule,
+    then the model's calibration."""
+    if not len(x):
+        return np.zeros(0)
+    slope, intercept = model.calibration
+    z = slope * _rule_logits(model, x, tokens) + intercept
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def calibrate(model: PairModel, x: np.ndarray, y: np.ndarray, tokens: list[list[str]] | None = None) -> PairModel:
+    """Platt scaling on labelled pairs: a logistic fit of the labels on the model's log-odds,
+    the two labels weighed equally, so that probability 0.5 is where "same" and "different"
+    are equally likely on pairs like these, whatever their share of each."""
+    from sklearn.linear_model import LogisticRegression
+
+    z = _rule_logits(model, x, tokens).reshape(-1, 1)
+    lr = LogisticRegression(C=1e4, class_weight="balanced", max_iter=1000).fit(z, y)
+    model.calibration = [round(float(lr.coef_[0, 0]), 6), round(float(lr.intercept_[0]), 6)]
+    return model
 
 
 class PairScorer:

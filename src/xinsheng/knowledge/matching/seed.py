@@ -18,12 +18,12 @@ import numpy as np
 
 from xinsheng.knowledge.matching.analyzer import get_analyzer
 from xinsheng.knowledge.matching.features import IdfTable, feature_matrix
-from xinsheng.knowledge.matching.scorer import PairModel, fit_monotone
+from xinsheng.knowledge.matching.scorer import PairModel, calibrate, fit_monotone
 
 
-def seed_groups() -> list[tuple[str, list[str]]]:
-    """(topic, paraphrases) of the shipped seed file."""
-    raw = resources.files("xinsheng.knowledge.matching").joinpath("data/seed_questions.txt")
+def seed_groups(name: str = "seed_questions.txt") -> list[tuple[str, list[str]]]:
+    """(topic, paraphrases) of a shipped question-group file (the seed file by default)."""
+    raw = resources.files("xinsheng.knowledge.matching").joinpath(f"data/{name}")
     groups = []
     for line in raw.read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -91,15 +91,37 @@ def seed_pairs(seed: int = 7, contrasts: bool = False) -> list[tuple[str, str, i
     return pairs
 
 
-@lru_cache(maxsize=1)
-def default_model() -> PairModel:
-    """The shipped model, trained on the seed pairs (deterministic, ~50 ms)."""
+def general_pairs() -> list[tuple[str, str, int]]:
+    """Labelled everyday (non-banking) pairs from ``data/general_pairs.txt``: the paraphrases
+    of a line (1), and for every two lines of a topic the two cross pairs that share the most
+    characters (0): different questions worded alike (红烧肉怎么做 / 红烧鱼怎么做)."""
+    groups = seed_groups("general_pairs.txt")
+    pairs = [(a, b, 1) for _, qs in groups for a, b in combinations(qs, 2)]
+
+    def shared(ab: tuple[str, str]) -> float:
+        a, b = set(ab[0]), set(ab[1])
+        return len(a & b) / len(a | b)
+
+    for (t1, g1), (t2, g2) in combinations(groups, 2):
+        if t1 == t2:
+            close = sorted(((a, b) for a in g1 for b in g2), key=lambda ab: (-shared(ab), ab))[:2]
+            pairs += [(a, b, 0) for a, b in close]
+    return pairs
+
+
+def _features(pairs: list[tuple[str, str, int]]) -> tuple[np.ndarray, np.ndarray]:
     analyzer = get_analyzer()
-    pairs = seed_pairs()
     analyzed = [(analyzer.analyze(a), analyzer.analyze(b)) for a, b, _ in pairs]
     idf = IdfTable.from_texts({x.text: x for p in analyzed for x in p}.values())
-    x = feature_matrix(analyzed, idf)
-    y = np.array([label for *_, label in pairs])
-    return fit_monotone(x, y, trained_on="xinsheng seed questions (shipped)")
+    return feature_matrix(analyzed, idf), np.array([label for *_, label in pairs])
 
 
+@lru_cache(maxsize=1)
+def default_model() -> PairModel:
+    """The shipped model (deterministic, ~100 ms): weights fitted on the seed pairs (banking),
+    then its probabilities calibrated on the general pairs (everyday questions: close and
+    loose paraphrases, and different questions worded alike), so that its threshold 0.5 is
+    right on questions beyond banking too (:func:`scorer.calibrate`)."""
+    model = fit_monotone(*_features(seed_pairs()), trained_on="xinsheng seed questions (shipped), "
+                                                             "calibrated on xinsheng general pairs")
+    return calibrate(model, *_features(general_pairs()))

@@ -91,3 +91,35 @@ def test_feedback_moves_an_article_up_for_that_question(index):
     index.feedback.add(index.analyzer.analyze(query).canon, target, used=True)
     after = index.search(query, now=NOW)
     assert after[0].article.id == target and after[0].why["feedback"] == 1
+
+
+def test_the_shipped_calibration_is_the_platt_fit_on_the_general_pairs():
+    """The shipped scorer's calibration, refitted here with scipy (labels weighed equally,
+    log-loss of σ(a·z + b) on the uncalibrated log-odds z): same slope and intercept; and,
+    as every such fit, the weighted mean probability is the weighted share of "same" (½)."""
+    import copy
+
+    import numpy as np
+    from scipy.optimize import minimize
+
+    from xinsheng.knowledge.evaluate import Pairs, _scores, pair_features
+    from xinsheng.knowledge.matching.seed import default_model, general_pairs
+
+    pairs = general_pairs()
+    y = np.array([label for *_, label in pairs])
+    (f,) = pair_features(Pairs([a for a, _, _ in pairs], [b for _, b, _ in pairs], y))
+    shipped = default_model()
+    raw = copy.deepcopy(shipped)
+    raw.calibration = [1.0, 0.0]
+    p = np.clip(_scores(raw, f), 1e-12, 1 - 1e-12)
+    z = np.log(p / (1 - p))
+    w = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
+
+    def loss(ab):
+        q = 1 / (1 + np.exp(-(ab[0] * z + ab[1])))
+        return -np.sum(w * (y * np.log(q) + (1 - y) * np.log(1 - q)))
+
+    a, b = minimize(loss, [1.0, 0.0], method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-9}).x
+    assert shipped.calibration == pytest.approx([a, b], abs=2e-3)
+    assert np.sum(w * _scores(shipped, f)) / np.sum(w) == pytest.approx(0.5, abs=2e-3)
+    assert shipped.threshold == 0.5

@@ -73,6 +73,16 @@ def test_422_of_our_own_checks_names_the_field(client):
     assert body["data"] == {"field": "before"} and "UTC offset" in body["message"]
 
 
+def test_422_of_request_validation_names_each_field_and_its_problem(client):
+    res = client.get("/api/v1/customers", params={"limit": 0, "q": "x" * 65})
+    body = _shape(res, 422, "invalid_input")
+    fields = {e["field"] for e in body["data"]["errors"]}
+    assert {"query.limit", "query.q"} <= fields and all(e["problem"] for e in body["data"]["errors"])
+    assert body["message"].split(":")[0] in fields
+    body = _shape(client.post("/api/v1/assist/answer", json={"question": ""}), 422, "invalid_input")
+    assert "question" in body["message"]
+
+
 def test_429_and_any_other_http_exception_keep_the_shape_and_headers(app, anon):
     @app.get("/api/v1/test-busy", dependencies=[public])
     def busy() -> dict:

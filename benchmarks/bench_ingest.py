@@ -1,16 +1,26 @@
-"""Bulk ingest speed: interactions/s into SQLite and PostgreSQL, validation and masking included.
+"""Bulk ingest speed: interactions/s into SQLite and PostgreSQL, one factor at a time.
 
-Compares xinsheng's batched path (multi-row INSERT on SQLite, COPY + INSERT ... SELECT
-on PostgreSQL) with a row-at-a-time baseline in the same run, on the same records.
+Every configuration stores the same records (``--records``, 40 % with Chinese text) into a
+fresh schema, median of ``--runs``; only one factor changes between the two sides of a
+comparison:
+
+* batching: batched (multi-row INSERT on SQLite; COPY + INSERT … SELECT on PostgreSQL)
+  against validate, mask and INSERT one record per transaction, both in one process,
+  analysis off;
+* workers: 1 against ``--workers`` processes preparing batches, analysis off, then on;
+* analysis: the VOC analysis and daily topic counts on ingest off against on (the
+  default), with 1 worker, then with ``--workers``.
+
 PostgreSQL is a throwaway server started by the test support code (fsync off, on this
 machine's loopback), so figures are CPU-bound, not disk-bound.
 
-    python benchmarks/bench_ingest.py [--records 100000] [--runs 3] [--json]
+    python benchmarks/bench_ingest.py [--records 20000] [--runs 3] [--baseline-runs 1] [--workers N] [--json]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -26,8 +36,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
 from benchmarks._machine import machine, markdown_table  # noqa: E402
 from sqlalchemy import text  # noqa: E402
-from xinsheng.db import Base, create_db_engine, session_scope  # noqa: E402
-from xinsheng.ingest.files import ingest_file  # noqa: E402
+from xinsheng.config import get_settings  # noqa: E402
+from xinsheng.db import create_db_engine, session_scope  # noqa: E402
+from xinsheng.ingest.readers import open_input, read_ndjson  # noqa: E402
+from xinsheng.ingest.service import ingest_records  # noqa: E402
 from xinsheng.ingest.schemas import InteractionIn  # noqa: E402
 from xinsheng.ingest.prepare import interaction_row  # noqa: E402
 from xinsheng.interactions.models import Interaction  # noqa: E402
@@ -63,24 +75,35 @@ def reset(engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-        else:
-            for name in [t.name for t in reversed(Base.metadata.sorted_tables)] + ["alembic_version"]:
-                conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+        else:  # every table, also those a migration keeps outside the models
+            conn.execute(text("PRAGMA foreign_keys = OFF"))
+            names = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                      "AND name NOT LIKE 'sqlite_%'")).scalars().all()
+            for name in names:
+                conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
     engine.dispose()
     upgrade(engine)
 
 
-def batched(engine, path: Path, n: int) -> float:
+def set_analysis(on: bool) -> None:
+    os.environ["XINSHENG_ANALYZE_ON_INGEST"] = "true" if on else "false"
+    get_settings.cache_clear()
+
+
+def batched(engine, path: Path, n: int, workers: int, analysis: bool) -> float:
+    """The product's path (``ingest_file`` without its file-size rule for workers)."""
+    set_analysis(analysis)
     reset(engine)
     started = time.perf_counter()
-    report = ingest_file(path, "interactions", engine)
+    with open_input(path) as stream:
+        report = ingest_records(read_ndjson(stream), "interactions", engine, workers=workers)
     elapsed = time.perf_counter() - started
     assert report.accepted == n, report.to_dict()
     return n / elapsed
 
 
 def row_at_a_time(engine, records: list[dict]) -> float:
-    """The naive way: validate, mask and INSERT one record per transaction."""
+    """The naive way: validate, mask and INSERT one record per transaction (analysis off)."""
     from xinsheng.customers.actions import resolve_customer_ids
 
     reset(engine)
@@ -94,33 +117,56 @@ def row_at_a_time(engine, records: list[dict]) -> float:
     return len(records) / (time.perf_counter() - started)
 
 
-def measure(name: str, engine, path: Path, records: list[dict], runs: int, baseline_n: int) -> dict:
+def configurations(workers: int) -> list[tuple[str, dict]]:
+    """(name, batched() options or None for the row-at-a-time baseline)."""
+    return [("row at a time, 1 process, analysis off", None),
+            ("batched, 1 process, analysis off", {"workers": 1, "analysis": False}),
+            (f"batched, {workers} workers, analysis off", {"workers": workers, "analysis": False}),
+            ("batched, 1 process, analysis on", {"workers": 1, "analysis": True}),
+            (f"batched, {workers} workers, analysis on (the default)", {"workers": workers, "analysis": True})]
+
+
+def measure(name: str, engine, path: Path, records: list[dict], runs: int, workers: int,
+            baseline_runs: int) -> dict:
     upgrade(engine)
-    fast = [batched(engine, path, len(records)) for _ in range(runs)]
-    slow = [row_at_a_time(engine, records[:baseline_n]) for _ in range(max(1, runs // 2))]
-    result = {"backend": name, "records": len(records), "batched_per_s": round(statistics.median(fast)),
-              "row_at_a_time_per_s": round(statistics.median(slow)),
-              "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
-    result["speed_up"] = round(result["batched_per_s"] / result["row_at_a_time_per_s"], 1)
-    print(f"  {name}: {result}", file=sys.stderr)
-    return result
+    rates = {}
+    for label, opts in configurations(workers):
+        if opts is None:
+            rates[label] = statistics.median(row_at_a_time(engine, records) for _ in range(baseline_runs))
+        else:
+            rates[label] = statistics.median(batched(engine, path, len(records), **opts) for _ in range(runs))
+        print(f"  {name}: {label}: {rates[label]:,.0f}/s", file=sys.stderr)
+    r = list(rates.values())
+    factors = {
+        "batching (row at a time → batched; 1 process, analysis off)": r[1] / r[0],
+        f"workers (1 → {workers}; analysis off)": r[2] / r[1],
+        f"workers (1 → {workers}; analysis on)": r[4] / r[3],
+        "analysis on ÷ off (1 process)": r[3] / r[1],
+        f"analysis on ÷ off ({workers} workers)": r[4] / r[2],
+    }
+    return {"backend": name, "records": len(records), "per_s": {k: round(v) for k, v in rates.items()},
+            "factors": {k: round(v, 2) for k, v in factors.items()},
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--records", type=int, default=100_000)
+    ap.add_argument("--records", type=int, default=20_000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--baseline-records", type=int, default=3000)
+    ap.add_argument("--workers", type=int, default=None, help="default: XINSHENG_INGEST_WORKERS")
+    ap.add_argument("--baseline-runs", type=int, default=1, help="runs of the (slow) row-at-a-time baseline")
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    workers = args.workers or get_settings().ingest_workers
     records = make_records(args.records)
     results = []
+    analysis_before = os.environ.get("XINSHENG_ANALYZE_ON_INGEST")
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         path = Path(tmp) / "interactions.ndjson"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
         sqlite = create_db_engine(f"sqlite:///{tmp}/bench.db")
-        results.append(measure("SQLite (WAL)", sqlite, path, records, args.runs, args.baseline_records))
+        results.append(measure("SQLite (WAL)", sqlite, path, records, args.runs, workers, args.baseline_runs))
         if not args.skip_postgres:
             from tests.support.pgserver import PostgresUnavailable, throwaway_postgres
 
@@ -130,18 +176,24 @@ def main() -> None:
                 print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
             else:
                 pg = create_db_engine(url)
-                results.append(measure("PostgreSQL", pg, path, records, args.runs, args.baseline_records))
+                results.append(measure("PostgreSQL", pg, path, records, args.runs, workers, args.baseline_runs))
                 pg.dispose()
+    if analysis_before is None:
+        os.environ.pop("XINSHENG_ANALYZE_ON_INGEST", None)
     info = machine()
     if args.json:
         print(json.dumps({"machine": info, "results": results}, ensure_ascii=False))
         return
-    print(f"Bulk ingest, {args.records:,} interactions (40% with Chinese text), median of {args.runs} runs")
-    print(markdown_table(
-        ["backend", "batched interactions/s", "row-at-a-time interactions/s", "speed-up", "peak RSS MiB"],
-        [[r["backend"], f"{r['batched_per_s']:,}", f"{r['row_at_a_time_per_s']:,}", f"{r['speed_up']}×",
-          r["peak_rss_mib"]] for r in results]))
-    print(f"\nmachine: {info}")
+    print(f"Bulk ingest, {args.records:,} interactions (40% with Chinese text) in every configuration, "
+          f"median of {args.runs} runs (row at a time: {args.baseline_runs})\n")
+    names = list(results[0]["per_s"])
+    print(markdown_table(["configuration"] + [r["backend"] + ", interactions/s" for r in results],
+                         [[n] + [f"{r['per_s'][n]:,}" for r in results] for n in names]))
+    print()
+    names = list(results[0]["factors"])
+    print(markdown_table(["one factor changed"] + [r["backend"] for r in results],
+                         [[n] + [f"×{r['factors'][n]}" for r in results] for n in names]))
+    print(f"\npeak RSS MiB: {[r['peak_rss_mib'] for r in results]}; machine: {info}")
 
 
 if __name__ == "__main__":

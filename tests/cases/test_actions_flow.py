@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.cases.builders import add_customer, add_user, open_case
 from xinsheng.audit.models import AuditEntry
-from xinsheng.cases.models import CaseEscalation
+from xinsheng.cases.models import CaseEscalation, CaseEvent
 from xinsheng.db import session_scope
 from xinsheng.notify.models import Notification
 
@@ -146,3 +146,31 @@ def test_actions_on_a_case_the_caller_cannot_see_are_404(client_as, engine):
     b = act(expert, "CS20990101999999", action="note", text="hi")
     assert a.status_code == b.status_code == 404 and a.json()["error"] == b.json()["error"]
     assert client_as("analyst").post(f"/api/v1/cases/{ref}/actions", json={"action": "note", "text": "x"}).status_code == 403
+
+
+def test_audit_waits_for_the_outer_commit_and_forgets_a_rolled_back_savepoint(engine):
+    """A flow that escalates inside a savepoint (the rules do) must neither write the audit
+    entry inside its own open transaction (on SQLite that waited on itself) nor keep the
+    entry of a savepoint that rolled back."""
+    from xinsheng.cases.actions import do_add_note
+    from xinsheng.cases.service import find_case
+    from xinsheng.db import utcnow
+    from tests.cases.builders import principal
+
+    add_customer(engine)
+    ref = open_case(engine)
+    lead = principal(engine, "supervisor")
+    with session_scope(engine) as s:
+        case = find_case(s, ref)
+        with s.begin_nested():
+            do_add_note(s, case, principal=lead, text="kept", now=utcnow())
+        assert _audit_actions(engine, ref) == ["case.open"], "not before the outer commit"
+        try:
+            with s.begin_nested():
+                do_add_note(s, case, principal=lead, text="rolled back", now=utcnow())
+                raise RuntimeError("the savepoint fails")
+        except RuntimeError:
+            pass
+    assert _audit_actions(engine, ref) == ["case.open", "case.note"]
+    with session_scope(engine) as s:
+        assert [e.text for e in s.scalars(select(CaseEvent).order_by(CaseEvent.id))] == [None, "kept"]

@@ -1,9 +1,10 @@
 """The history of a case: every write appends a ``CaseEvent`` and an audit entry.
 
-Audit entries are written after the session's transaction commits (the audit log is a
-hash chain appended in its own transaction; on SQLite a second writer inside an open write
-transaction would wait for itself), and dropped when it rolls back, so the log records
-exactly the actions that were stored. A request's ``Audit`` (client IP, access reason)
+Audit entries are written after the session's outermost transaction commits (the audit
+log is a hash chain appended in its own transaction; on SQLite a second writer inside an
+open write transaction would wait for itself), and dropped when it rolls back — those
+queued inside a savepoint (``begin_nested``) when the savepoint rolls back — so the log
+records exactly the actions that were stored. A request's ``Audit`` (client IP, access reason)
 writes them when a view hands it over with :func:`use_auditor`; otherwise (CLI, worker)
 they are appended directly.
 """
@@ -22,6 +23,7 @@ from xinsheng.voc.masking import mask_pii
 
 _PENDING = "xinsheng.cases.audit"
 _AUDITOR = "xinsheng.cases.auditor"
+_MARKS = "xinsheng.cases.audit_savepoints"
 #: actions whose event text is the reason, recorded as the audit entry's reason too
 _REASONED = ("escalate", "extend", "reopen", "await_customer")
 
@@ -39,8 +41,17 @@ def audit_later(session: Session, *, actor: str, role: str | None, action: str, 
          "detail": detail or {}, "reason": reason})
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction) -> None:
+    if transaction.nested:  # entries queued inside a savepoint go if it rolls back
+        session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_PENDING, ()))
+
+
 @event.listens_for(Session, "after_commit")
 def _write_audit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer transaction goes on
+        return
+    session.info.pop(_MARKS, None)
     entries = session.info.pop(_PENDING, None)
     if not entries:
         return
@@ -53,9 +64,14 @@ def _write_audit(session: Session) -> None:
                    target_type="case", target_ref=e["ref"], reason=e["reason"], detail=e["detail"])
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_audit(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_audit(session: Session, previous_transaction) -> None:
+    mark = session.info.get(_MARKS, {}).pop(id(previous_transaction), None)
+    if previous_transaction.nested and mark is not None:
+        del session.info.get(_PENDING, [])[mark:]
+    elif not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
 
 
 def mask(text: str | None) -> str | None:

@@ -117,9 +117,9 @@ def row_at_a_time(engine, records: list[dict]) -> float:
     return len(records) / (time.perf_counter() - started)
 
 
-def configurations(workers: int) -> list[tuple[str, dict]]:
+def configurations(workers: int, row_baseline: bool = True) -> list[tuple[str, dict]]:
     """(name, batched() options or None for the row-at-a-time baseline)."""
-    return [("row at a time, 1 process, analysis off", None),
+    return [("row at a time, 1 process, analysis off", None)] * row_baseline + [
             ("batched, 1 process, analysis off", {"workers": 1, "analysis": False}),
             (f"batched, {workers} workers, analysis off", {"workers": workers, "analysis": False}),
             ("batched, 1 process, analysis on", {"workers": 1, "analysis": True}),
@@ -128,24 +128,25 @@ def configurations(workers: int) -> list[tuple[str, dict]]:
 
 def measure(name: str, engine, path: Path, records: list[dict], runs: int, workers: int,
             baseline_runs: int) -> dict:
+    """``baseline_runs`` 0: without the row-at-a-time baseline (and the batching factor)."""
     upgrade(engine)
     rates = {}
-    for label, opts in configurations(workers):
+    for label, opts in configurations(workers, baseline_runs > 0):
         if opts is None:
             rates[label] = statistics.median(row_at_a_time(engine, records) for _ in range(baseline_runs))
         else:
             rates[label] = statistics.median(batched(engine, path, len(records), **opts) for _ in range(runs))
         print(f"  {name}: {label}: {rates[label]:,.0f}/s", file=sys.stderr)
-    r = list(rates.values())
+    r = list(rates.values()) if baseline_runs else [None, *rates.values()]
     factors = {
-        "batching (row at a time → batched; 1 process, analysis off)": r[1] / r[0],
+        "batching (row at a time → batched; 1 process, analysis off)": r[1] / r[0] if r[0] else None,
         f"workers (1 → {workers}; analysis off)": r[2] / r[1],
         f"workers (1 → {workers}; analysis on)": r[4] / r[3],
         "analysis on ÷ off (1 process)": r[3] / r[1],
         f"analysis on ÷ off ({workers} workers)": r[4] / r[2],
     }
     return {"backend": name, "records": len(records), "per_s": {k: round(v) for k, v in rates.items()},
-            "factors": {k: round(v, 2) for k, v in factors.items()},
+            "factors": {k: round(v, 2) for k, v in factors.items() if v is not None},
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
@@ -154,7 +155,8 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=20_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=None, help="default: XINSHENG_INGEST_WORKERS")
-    ap.add_argument("--baseline-runs", type=int, default=1, help="runs of the (slow) row-at-a-time baseline")
+    ap.add_argument("--baseline-runs", type=int, default=1,
+                    help="runs of the (slow) row-at-a-time baseline; 0 leaves it out")
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()

@@ -31,7 +31,7 @@ MAX_CHARS = 160
 _CUSTOMER = {"客户", "顾客", "用户", "customer", "client", "caller"}
 _SPEAKER = re.compile(r"^\s*([\w\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n")
-_NOT_TRIED = {"open", "opened", "contact", "repeat_contact"}
+_NOT_TRIED = {"open", "acknowledge", "contact", "repeat_contact"}
 
 
 @dataclass

@@ -67,7 +67,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "cs_ho_topics": {"zh": "涉及话题", "en": "Topics"},
     "cs_ho_sentences": {"zh": "客户关键原话", "en": "The customer's key sentences"},
     "cs_ho_tried": {"zh": "已做过的处理", "en": "Already tried"},
-    "cs_ho_contacts": {"zh": "相关接触 {n} 次，其中重复来电 {r} 次", "en": "{n} contacts on this case, {r} of them repeat contacts"},
+    "cs_ho_contacts": {"zh": "相关接触 {n} 次，其中重复来电 {r} 次", "en": "Contacts on this case: {n}, repeat contacts: {r}"},
     "cs_ho_none": {"zh": "暂无", "en": "none yet"},
     "cs_ho_contact": {"zh": "{channel}接触，结果：{outcome}", "en": "{channel} contact, outcome: {outcome}"},
     "cs_ho_contact_agent": {"zh": "{channel}接触（坐席 {agent}），结果：{outcome}",
@@ -104,6 +104,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "cs_err_forbidden": {"zh": "无权执行：{message}", "en": "Not allowed: {message}"},
     "cs_err_authority": {"zh": "超出您的授权（{mine}）：补偿 {amount} 元需由 {needed} 决定。可升级到该层级处理。",
                          "en": "Above your authority ({mine}): compensation of CNY {amount} must be decided by {needed}. You can escalate to that level."},
+    "cs_err_case_level": {"zh": "该工单须由 {needed} 或以上授权层级决定，您的授权为 {mine}。请升级工单或转交该层级。",
+                          "en": "This case is decided at {needed} or above; your authority is {mine}. Escalate the case or hand it to that level."},
+    "cs_err_extend_level": {"zh": "本次延期须由 {needed} 批准（您的授权为 {mine}）。请升级工单。",
+                            "en": "This extension must be approved by {needed} (your authority is {mine}). Escalate the case."},
+    "cs_err_level": {"zh": "须由 {needed} 处理（您的授权为 {mine}）。", "en": "This needs {needed} (your authority is {mine})."},
+    "cs_err_recusal_verification": {"zh": "回避：您曾对该工单作出决定，客户申请核实后须由更高层级复核。",
+                                    "en": "Recusal (回避): you decided this case before the customer asked for verification; a higher level verifies it."},
+    "cs_err_escalate_up": {"zh": "升级只能向上：工单已在{where}。", "en": "Escalation goes up only: the case is at {where} already."},
+    "cs_err_extend_late": {"zh": "办结时限已过，延期须在时限届满前申请。", "en": "The deadline has passed; an extension is approved before it."},
+    "cs_err_no_extension": {"zh": "该工单的时限策略已无可用的延期次数。", "en": "The case's SLA policy allows no further extension."},
+    "cs_err_already": {"zh": "该工单已确认受理，无需重复操作。", "en": "The case was acknowledged already."},
+    "cs_err_no_user": {"zh": "没有该用户，或其角色不处理工单", "en": "no active user of a role that works cases has this name"},
     "cs_err_recusal": {"zh": "回避：该投诉涉及您本人的接触记录（坐席工号 {agent}），您不能作出决定，请转交他人。",
                        "en": "Recusal (回避): this complaint involves your own contacts (agent {agent}); you may not decide it, hand it to someone else."},
     "cs_err_state": {"zh": "工单当前状态为「{status}」，不能执行「{action}」。", "en": "The case is {status}: {action} is not possible now."},
@@ -133,11 +145,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "cs_cfg_file": {"zh": "文件", "en": "File"},
     "cs_cfg_source": {"zh": "当前来源", "en": "Now in use"},
     "cs_cfg_shipped": {"zh": "系统默认文件", "en": "the shipped file"},
-    "cs_cfg_edited": {"zh": "{who} 于 {at} 编辑", "en": "edited by {who} at {at}"},
+    "cs_cfg_edited": {"zh": "{at} 编辑的版本", "en": "the copy edited at {at}"},
     "cs_cfg_save": {"zh": "校验并保存", "en": "Check and save"},
     "cs_cfg_saved": {"zh": "已保存，新规则立即生效。", "en": "Saved; the new settings apply now."},
-    "cs_cfg_error": {"zh": "第 {line} 行：{problem}", "en": "Line {line}: {problem}"},
-    "cs_cfg_error_noline": {"zh": "文件有误：{problem}", "en": "The file is broken: {problem}"},
+    "cs_cfg_error": {"zh": "第 {line} 行有误，未保存：", "en": "Line {line} is wrong; nothing was saved:"},
+    "cs_cfg_error_noline": {"zh": "文件有误，未保存：", "en": "The file is broken; nothing was saved:"},
     "cs_cfg_calendar": {"zh": "工作日历（节假日与调休）", "en": "Business calendar (holidays and 调休 days)"},
     "cs_cfg_policies": {"zh": "时限策略", "en": "SLA policies"},
     "cs_cfg_authority": {"zh": "授权矩阵（投诉金字塔）", "en": "Authority matrix (the complaint pyramid)"},
@@ -183,6 +195,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "cs_act_closed": {"zh": "已结案", "en": "Closed"},
     "cs_act_reopen": {"zh": "重新打开（客户申请核实）", "en": "Reopen (verification)"},
     "cs_act_reopened": {"zh": "已重新打开", "en": "Reopened"},
+    "cs_act_await_customer": {"zh": "等待客户回复", "en": "Wait for the customer"},
+    "cs_act_awaiting_customer": {"zh": "等待客户回复", "en": "Waiting for the customer"},
+    "cs_act_resume": {"zh": "恢复处理", "en": "Resume"},
+    "cs_act_resumed": {"zh": "已恢复处理", "en": "Resumed"},
     "cs_act_repeat_contact": {"zh": "客户重复来电", "en": "Repeat contact"},
     "cs_act_contact": {"zh": "关联接触", "en": "Contact attached"},
     "cs_act_rule": {"zh": "规则触发升级", "en": "Escalated by a rule"},
@@ -211,20 +227,46 @@ TEXTS: dict[str, dict[str, str]] = {
     "cs_rc_other": {"zh": "其他", "en": "Other"},
 }
 
+# --- events (the case history; past tense where the language needs it) ---
+TEXTS.update({f"cs_ev_{k}": {"zh": zh, "en": en} for k, (zh, en) in {
+    "open": ("创建工单", "Opened"), "acknowledge": ("确认受理", "Acknowledged"), "assign": ("分派", "Assigned"),
+    "escalate": ("升级", "Escalated"), "note": ("备注", "Note"), "extend": ("延长办结时限", "Deadline extended"),
+    "decide": ("作出处理决定", "Decided"), "close": ("结案", "Closed"), "reopen": ("重新打开（核实）", "Reopened for verification"),
+    "await_customer": ("等待客户回复", "Waiting for the customer"), "resume": ("恢复处理", "Resumed"),
+    "contact": ("客户再次来电", "Customer contacted again"), "repeat_contact": ("客户重复来电", "Repeat contact"),
+    "sla_warning": ("时限预警", "SLA warning"), "sla_breach": ("时限超时", "SLA breached"),
+    "ack_breach": ("确认受理超时", "Acknowledgement overdue"), "notify": ("通知客户", "Customer notified"),
+}.items()})
+
 #: group -> key prefix, for ``label``
 GROUPS = {"kind": "cs_kind_", "status": "cs_st_", "sla": "cs_sla_", "tier": "cs_tier_",
-          "level": "cs_level_", "action": "cs_act_", "rule": "cs_rule_", "root_cause": "cs_rc_"}
+          "level": "cs_level_", "action": "cs_act_", "event": "cs_ev_", "rule": "cs_rule_", "root_cause": "cs_rc_"}
 ROOT_CAUSES = ("product_design", "process", "system_fault", "staff_conduct", "communication",
                "third_party", "customer_misunderstanding", "other")
 RULES = ("sla_breach", "repeat_contact", "strong_emotion", "vip", "regulatory_risk", "vulnerable")
 
 
 def label(t, group: str, code) -> str:
-    """The word for ``code`` of ``group`` (kind, status, sla, tier, level, action, rule,
-    root_cause) in the translator's language; the code itself when the catalogue lacks it."""
+    """The word for ``code`` of ``group`` (kind, status, sla, tier, level, action, event, rule,
+    root_cause) in the translator's language; a code the catalogue lacks (one a bank added to
+    its data files) is shown readably and marked as data, never as a raw key."""
+    from markupsafe import Markup
+
     if code is None or code == "":
         return ""
-    return t(f"{GROUPS[group]}{code}", str(code))
+    key = f"{GROUPS[group]}{code}"
+    found = t(key, "")
+    if found:
+        return found
+    readable = str(code).replace("_", " ")
+    return Markup('<span class="code" data-user-content>{}</span>').format(readable)
+
+
+def label_text(t, group: str, code) -> str:
+    """``label`` as plain text (for charts and messages): an unknown code readably."""
+    if code is None or code == "":
+        return ""
+    return t(f"{GROUPS[group]}{code}", "") or str(code).replace("_", " ")
 
 
 @lru_cache(maxsize=2)

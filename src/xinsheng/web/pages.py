@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from xinsheng.cases.pages import router as case_pages
 from xinsheng.customers.pages import router as customer_pages
 from xinsheng.insights.pages import router as insights_pages
 from xinsheng.audit.pages import router as audit_pages
@@ -22,6 +23,7 @@ from xinsheng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(customer_pages)
+router.include_router(case_pages)
 router.include_router(insights_pages)
 router.include_router(knowledge_pages)
 router.include_router(identity_pages)

@@ -26,6 +26,7 @@ from importlib import resources
 
 import pytest
 
+from xinsheng.voc import name_words
 from xinsheng.voc import names as detector
 from xinsheng.voc.masking import mask_pii
 
@@ -59,7 +60,7 @@ def corpus() -> tuple[list[str], list[str], list[str]]:
         if "nr" not in tags:
             plain.append("".join(w for w, _ in toks))
     common = {s for s, n in surnames.items() if n >= 10}
-    ordinary = [w for w, _ in words.most_common() if w[0] in common and w not in detector._WORDS][:150]
+    ordinary = [w for w, _ in words.most_common() if w[0] in common and w not in name_words._WORDS][:150]
     return sorted(names), plain, ordinary
 
 
@@ -147,7 +148,7 @@ def name_scores() -> dict:
 def test_the_corpus_gives_enough_independent_cases():
     names, plain, ordinary = corpus()
     assert len(names) > 5000 and len(plain) > 10000 and len(ordinary) == 150
-    assert not set(ordinary) & detector._WORDS
+    assert not set(ordinary) & name_words._WORDS
 
 
 def test_recall_and_false_positives_on_names_and_words_from_the_corpus():

@@ -111,3 +111,20 @@ def test_docs_render_the_api_in_a_browser_that_reaches_nothing_outside(base_url,
         assert page.locator(".opblock").count() > 10
         assert page.locator('[data-path="/api/v1/customers/{customer_ref}"]').count() > 0
     assert outside == []
+
+
+def test_a_compressed_file_is_kept_under_the_home_for_the_next_server(settings_env, anon):
+    from xinsheng.config import get_settings
+    from xinsheng.web import assets
+
+    assets._gzipped.cache_clear()
+    body = FILES["vendor/htmx-2.0.11.min.js"].read_bytes()
+    digest = hashlib.sha256(body).hexdigest()[:12]
+    res, raw = _raw(anon, f"/static/vendor/htmx-2.0.11.min.js?v={digest}", **{"accept-encoding": "gzip"})
+    kept = Path(get_settings().home) / "cache" / "static" / f"htmx-2.0.11.min.js.{digest}.gz"
+    assert kept.read_bytes() == raw and gzip.decompress(raw) == body
+    kept.write_bytes(gzip.compress(b"kept copy", mtime=0))  # a restarted server reads it, not the file
+    assets._gzipped.cache_clear()
+    again, raw = _raw(anon, f"/static/vendor/htmx-2.0.11.min.js?v={digest}", **{"accept-encoding": "gzip"})
+    assert gzip.decompress(raw) == b"kept copy"
+    assets._gzipped.cache_clear()

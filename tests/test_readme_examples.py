@@ -49,7 +49,7 @@ def run(tmp_path, builtin_models):
         argv = shlex.split(command)
         assert argv[0] == ".venv/bin/xinsheng"
         done = subprocess.run([xinsheng, *argv[1:]], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=180)
         assert done.returncode == 0, done.stderr[-2000:]
         return json.loads(done.stdout)
 

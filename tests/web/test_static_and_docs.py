@@ -128,3 +128,19 @@ def test_a_compressed_file_is_kept_under_the_home_for_the_next_server(settings_e
     again, raw = _raw(anon, f"/static/vendor/htmx-2.0.11.min.js?v={digest}", **{"accept-encoding": "gzip"})
     assert gzip.decompress(raw) == b"kept copy"
     assets._gzipped.cache_clear()
+
+
+def test_every_static_file_and_template_is_in_the_package_data():
+    """A file the pages link that a wheel leaves out would break every page once installed."""
+    import fnmatch
+    import tomllib
+
+    project = tomllib.loads((Path(xinsheng.__file__).parents[2] / "pyproject.toml").read_text())
+    globs = project["tool"]["setuptools"]["package-data"]["xinsheng"]
+    package = Path(xinsheng.__file__).parent
+    shipped = [p for folder in ("static", "templates") for d in package.rglob(folder) if d.is_dir()
+               for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert any(p.name == "favicon.svg" for p in shipped)
+    left_out = [str(p.relative_to(package)) for p in shipped
+                if not any(fnmatch.fnmatch(p.name, g.rsplit("/", 1)[-1]) for g in globs)]
+    assert not left_out, f"add their patterns to [tool.setuptools.package-data]: {left_out}"

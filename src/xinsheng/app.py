@@ -222,4 +222,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.mount("/static", static, name="static")
     _install_error_handlers(app)
+    from xinsheng.cases.flows import install as install_cases
+
+    install_cases()  # cases on ingest (auto-open, repeat contacts, rules) and the bot's case status
     return app

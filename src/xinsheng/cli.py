@@ -94,6 +94,12 @@ def _register() -> None:
 
     app.add_typer(cases_app, name="cases")
 
+    from xinsheng.cases.flows import install as install_cases_flow
+    from xinsheng.cases.worker import worker
+
+    install_cases_flow(status_provider=False)  # ingest and demo open cases and run the escalation rules
+    app.command()(worker)
+
     from xinsheng.notify.cli import notify_app
 
     app.add_typer(notify_app, name="notify")

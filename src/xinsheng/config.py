@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     cases_policies: Path | None = Field(None, description="SLA policies (deadlines per kind, topic, segment…), YAML")
     cases_authority: Path | None = Field(None, description="authority pyramid (levels, limits, roles), YAML")
     cases_rules: Path | None = Field(None, description="escalation rules, YAML")
+    cases_auto_open: Path | None = Field(None, description="when ingest opens a case by itself (YAML)")
     # customer notifications (notify/): the outbox, its adapters and delivery
     notify_quiet_hours: str = Field(
         "21:00-08:00", description="no notification goes out in these local hours (HH:MM-HH:MM; empty: none)"

@@ -118,3 +118,22 @@ def list_command(
 
 
 # ``xinsheng cases sweep`` is registered on ``cases_app`` by cases/sweep.py's author below.
+
+
+@cases_app.command("sweep")
+def sweep_command(
+    now: Annotated[str | None, typer.Option("--now", help="ISO 8601 with offset (default: now)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the counts as one JSON object")] = False,
+) -> None:
+    """One sweep of the case clocks: warnings, breaches and their escalation, acknowledgement
+    deadlines, progress messages."""
+    from xinsheng.cases.sweep import run_sweep
+    from xinsheng.migrate import ready_engine
+
+    report = run_sweep(ready_engine(), parse_when(now, "--now"))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict()))
+        return
+    typer.echo(f"checked {report.checked} open cases: {report.warned} warned, {report.breached} breached, "
+               f"{report.escalated} escalated, {report.ack_breached} acknowledgements overdue, "
+               f"{report.queued_notifications} notifications queued")

@@ -52,7 +52,7 @@ def test_handoff_summary_from_the_contacts_and_earlier_events(engine):
         s.flush()
         s.add_all([CaseContact(case_id=case.id, interaction_id=second.id, at=second.started_at, repeat=True),
                    CaseContact(case_id=case.id, interaction_id=quiet.id, at=quiet.started_at, repeat=True)])
-        s.add_all([CaseEvent(case_id=case.id, at=T0, actor="agent1", action="opened"),
+        s.add_all([CaseEvent(case_id=case.id, at=T0, actor="agent1", action="open"),
                    CaseEvent(case_id=case.id, at=T0 + timedelta(hours=1), actor="agent1", action="note",
                              text="已告知客户正在核查"),
                    CaseEvent(case_id=case.id, at=T0 + timedelta(days=1, hours=1), actor="agent1",

@@ -120,6 +120,7 @@ def save_settings(name: str, request: Request, session: SessionDep, me: Worker, 
     except ConfigFileError as exc:
         session.rollback()
         return _settings(request, session, names, name, content, exc, False, 422)
+    session.commit()  # the audit log is appended in its own transaction (SQLite: one writer)
     audit("cases.config.update", target_type="case_config", target_ref=name,
           detail={"bytes": len(content.encode("utf-8")), "lines": content.count("\n") + 1})
     return RedirectResponse(f"/cases/settings?name={name}&saved=1", status_code=303)

@@ -35,6 +35,7 @@ if not os.environ.get("XINSHENG_PII_KEYS"):
     from cryptography.fernet import Fernet
 
     os.environ["XINSHENG_PII_KEYS"] = Fernet.generate_key().decode("ascii")
+os.environ.setdefault("XINSHENG_AUDIT_KEY", __import__("secrets").token_urlsafe(32))
 os.environ.setdefault("XINSHENG_HOME", tempfile.mkdtemp(prefix="xinsheng-bench-home-"))
 
 from benchmarks._machine import machine, markdown_table  # noqa: E402

@@ -133,6 +133,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a throwaway SQLite file")
     args = parser.parse_args()
     os.environ.setdefault("XINSHENG_PII_KEYS", __import__("cryptography.fernet").fernet.Fernet.generate_key().decode())
+    os.environ.setdefault("XINSHENG_AUDIT_KEY", __import__("secrets").token_urlsafe(32))
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='xinsheng-fuzz-')}/fuzz.db"
     from xinsheng.app import create_app
     from xinsheng.db import get_engine

@@ -8,6 +8,7 @@ tables are emptied after every test instead of rolling back one transaction.
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ BACKENDS = ["sqlite", "postgresql"]
 # Personal data is encrypted at rest and there is no default key: the tests use a fresh one
 # (CLI subprocesses inherit it through the environment).
 os.environ.setdefault("XINSHENG_PII_KEYS", Fernet.generate_key().decode("ascii"))
+# Likewise the audit log's HMAC key (audit/keys.py): kept outside the database, no default.
+os.environ.setdefault("XINSHENG_AUDIT_KEY", secrets.token_urlsafe(32))
 os.environ.pop("XINSHENG_MODE", None)
 # No background worker (case clocks, outbox) in servers the tests start, unless a test asks.
 os.environ["XINSHENG_WORKER"] = "off"
@@ -55,8 +58,12 @@ def db_url(request, tmp_path_factory) -> str:
 
 
 def empty_tables(engine: Engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
+    """Every table emptied; audit entries through retention's sanctioned path (the delete
+    triggers refuse any other)."""
+    from xinsheng.audit.actions import sanctioned_removal
+
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name != "audit_control"]
+    with engine.begin() as conn, sanctioned_removal(conn):
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:

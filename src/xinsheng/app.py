@@ -168,11 +168,13 @@ def create_app(database_url: str | None = None) -> FastAPI:
     Refuses to start without a personal-data key outside demo mode.
     """
     from xinsheng.api import api_router
+    from xinsheng.audit.keys import audit_key
     from xinsheng.privacy.crypto import keyring
     from xinsheng.web.assets import Static, plotly_js as plotly_js_path, static_url
     from xinsheng.web.pages import router as pages_router
 
     keyring()
+    audit_key()  # the audit log's HMAC key: refused when missing outside demo mode, like the PII key
     redact_access_log()
     app = FastAPI(title="xinsheng (心声)", version=__version__,
                   description="Voice of the customer for bank contact centres.",

@@ -51,11 +51,15 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(5, gt=0, description="seconds between the worker's outbox deliveries")
     mode: Literal["production", "demo"] = Field(
         "production",
-        description="demo: a PII key is generated under XINSHENG_HOME when none is configured",
+        description="demo: PII and audit keys are generated under XINSHENG_HOME when none is configured",
     )
     pii_keys: SecretStr = Field(
         SecretStr(""),
         description="Fernet keys for personal data at rest, comma-separated, the first is current",
+    )
+    audit_key: SecretStr = Field(
+        SecretStr(""),
+        description="HMAC key that chains the audit log, kept outside the database (`xinsheng audit key`)",
     )
     session_hours: float = Field(12, gt=0, le=24 * 30, description="a web session ends this long after sign-in")
     session_idle_minutes: float = Field(60, gt=0, description="a web session ends after this long unused")

@@ -17,16 +17,30 @@ from xinsheng.errors import InvalidInput
 from xinsheng.identity.principal import cli_principal
 from xinsheng.migrate import ready_engine
 
-audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(help="The append-only audit log, chained with a keyed hash.", no_args_is_help=True)
 #: exit status of ``audit verify`` when the chain is broken
 EXIT_TAMPERED = 3
 
 
 @audit_app.command("verify")
-def verify(as_json: Annotated[bool, typer.Option("--json", help="print one JSON report")] = False) -> None:
-    """Recompute every entry's hash and link; exit 3 when an entry was altered, inserted or removed."""
-    with session_scope(ready_engine()) as session:
-        report = verify_chain(session)
+def verify(
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON report")] = False,
+    no_checkpoint: Annotated[bool, typer.Option(
+        "--no-checkpoint", help="neither compare with nor update the checkpoint file")] = False,
+) -> None:
+    """Recompute every entry's keyed hash and link; exit 3 when an entry was altered, inserted
+    or removed. Compares with, then updates, the checkpoint file under XINSHENG_HOME."""
+    from xinsheng.audit.checkpoint import load_checkpoint, save_checkpoint
+
+    engine = ready_engine()
+    checkpoint, unusable = (None, None) if no_checkpoint else load_checkpoint(engine)
+    with session_scope(engine) as session:
+        report = verify_chain(session, checkpoint=checkpoint)
+    if unusable:
+        report.ok = False
+        report.problems.append({"seq": None, "problem": unusable})
+    if not no_checkpoint:
+        save_checkpoint(engine, report)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     elif report.ok:
@@ -38,6 +52,14 @@ def verify(as_json: Annotated[bool, typer.Option("--json", help="print one JSON 
             console_err.print(f"  seq {p['seq']}: {p['problem']}")
     if not report.ok:
         raise typer.Exit(EXIT_TAMPERED)
+
+
+@audit_app.command("key")
+def key() -> None:
+    """Print a new key for XINSHENG_AUDIT_KEY (256 random bits)."""
+    from xinsheng.audit.keys import generate_key
+
+    typer.echo(generate_key())
 
 
 def _when(value: str | None, name: str) -> datetime | None:

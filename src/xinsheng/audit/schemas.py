@@ -27,7 +27,7 @@ class AuditPage(BaseModel):
 
 
 class ChainProblem(BaseModel):
-    seq: int
+    seq: int | None = None
     problem: str
 
 
@@ -37,4 +37,5 @@ class ChainReportRead(BaseModel):
     first_seq: int | None = None
     last_seq: int | None = None
     head_hash: str | None = None
+    purged_through: int | None = None
     problems: list[ChainProblem] = []

@@ -1,4 +1,4 @@
-"""Reads of the audit log: filtered pages, exports, and verification of the hash chain."""
+"""Reads of the audit log: filtered pages, exports, and verification of the keyed chain."""
 from __future__ import annotations
 
 import csv
@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinsheng.audit.actions import GENESIS, entry_hash
-from xinsheng.audit.models import AuditEntry
+from xinsheng.audit.actions import GENESIS, HEAD_ID, entry_hash, head_mac
+from xinsheng.audit.keys import audit_key, same
+from xinsheng.audit.models import AuditEntry, AuditHead
 
 EXPORT_COLUMNS = ("seq", "at", "actor", "actor_role", "action", "target_type", "target_ref",
                   "reason", "ip", "detail", "prev_hash", "hash")
@@ -105,23 +106,40 @@ class ChainReport:
     first_seq: int | None = None
     last_seq: int | None = None
     head_hash: str | None = None
+    purged_through: int | None = None
     problems: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def verify_chain(session: Session, *, max_problems: int = 100) -> ChainReport:
-    """Recompute every hash and link; report changed, inserted and deleted entries.
+@dataclass(frozen=True)
+class Checkpoint:
+    """An entry an earlier verification saw (its seq and hash), e.g. from the checkpoint file."""
 
-    The chain may start after seq 1 only where retention removed the oldest entries,
-    which it records in an ``audit.purged`` entry naming the last removed seq and hash.
-    A removed tail cannot be seen from the chain alone: compare ``last_seq`` and
-    ``head_hash`` with an earlier report.
+    seq: int
+    hash: str
+
+
+def verify_chain(session: Session, *, checkpoint: Checkpoint | None = None,
+                 max_problems: int = 100) -> ChainReport:
+    """Recompute every entry's HMAC and link; report changed, inserted and removed entries.
+
+    * an entry whose content or link does not match its HMAC: altered, or re-chained
+      without the key (plain SHA-256 included);
+    * a gap in ``seq``: entries removed from the middle;
+    * a first entry after seq 1 with no retention checkpoint (``audit.purged``, itself a
+      keyed entry) naming the entry before it: entries removed from the start;
+    * a head record that is missing, wrongly signed, or names another last entry: entries
+      removed from (or added to) the end;
+    * ``checkpoint``: an entry seen by an earlier verification that is gone or changed
+      (catches a removed tail even when an old, validly signed head row was put back).
     """
+    key = audit_key()
     report = ChainReport(ok=True)
     purges: dict[int, str] = {}
     prev_seq, prev_hash = None, None
+    seen = None
     for e in iter_entries(session, AuditFilter()):
         report.entries += 1
         if e.action == "audit.purged":
@@ -135,22 +153,66 @@ def verify_chain(session: Session, *, max_problems: int = 100) -> ChainReport:
                 _problem(report, e.seq, f"entries {prev_seq + 1}..{e.seq - 1} are missing")
         if expected_prev is not None and e.prev_hash != expected_prev:
             _problem(report, e.seq, "does not link to the entry before it")
-        if entry_hash(entry_dict(e) | {"at": e.at}, e.prev_hash) != e.hash:
-            _problem(report, e.seq, "its content does not match its hash (altered)")
+        if not same(entry_hash(entry_dict(e) | {"at": e.at}, e.prev_hash, key), e.hash):
+            _problem(report, e.seq, "its content does not match its keyed hash (altered or re-chained)")
+        if checkpoint is not None and e.seq == checkpoint.seq:
+            seen = e.hash
         if len(report.problems) >= max_problems:
             break
         prev_seq, prev_hash = e.seq, e.hash
-    if report.first_seq not in (None, 1) and purges.get(report.first_seq - 1) is None:
-        _problem(report, report.first_seq, f"entries before {report.first_seq} are missing "
-                                           "and no retention purge records their removal")
-    elif report.first_seq not in (None, 1):
-        first = session.scalar(select(AuditEntry).where(AuditEntry.seq == report.first_seq))
-        if first is not None and purges[report.first_seq - 1] != first.prev_hash:
-            _problem(report, report.first_seq, "does not link to the purged entries")
     report.last_seq, report.head_hash = prev_seq, prev_hash
+    report.purged_through = max(purges) if purges else None
+    _check_start(session, report, purges)
+    _check_head(session, report, key)
+    if checkpoint is not None:
+        _check_checkpoint(report, checkpoint, seen)
     return report
 
 
-def _problem(report: ChainReport, seq: int, what: str) -> None:
+def _check_start(session: Session, report: ChainReport, purges: dict[int, str]) -> None:
+    first = report.first_seq
+    if first in (None, 1):
+        return
+    if purges.get(first - 1) is None:
+        _problem(report, first, f"entries before {first} are missing "
+                                "and no retention checkpoint records their removal")
+        return
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.seq == first))
+    if entry is not None and purges[first - 1] != entry.prev_hash:
+        _problem(report, first, "does not link to the entries retention removed")
+
+
+def _check_head(session: Session, report: ChainReport, key: bytes) -> None:
+    head = session.get(AuditHead, HEAD_ID)
+    if head is None:
+        if report.entries:
+            _problem(report, report.last_seq, "the head record is missing (it names the newest entry)")
+        return
+    if not same(head.mac, head_mac(head.seq, head.hash, key)):
+        _problem(report, head.seq, "the head record's signature is wrong (rewritten without the key)")
+    elif report.last_seq is None or head.seq > report.last_seq:
+        after = report.last_seq or 0
+        _problem(report, head.seq, f"entries {after + 1}..{head.seq} at the end are missing "
+                                   f"(the signed head names seq {head.seq})")
+    elif head.seq < report.last_seq:
+        _problem(report, report.last_seq, f"entries {head.seq + 1}..{report.last_seq} were added "
+                                          "after the signed head")
+    elif head.hash != report.head_hash:
+        _problem(report, head.seq, "the newest entry is not the one the signed head names")
+
+
+def _check_checkpoint(report: ChainReport, cp: Checkpoint, seen: str | None) -> None:
+    if seen is not None:
+        if seen != cp.hash:
+            _problem(report, cp.seq, "differs from the entry an earlier verification saw")
+    elif report.first_seq is not None and cp.seq < report.first_seq:
+        if report.purged_through is None or cp.seq > report.purged_through:
+            _problem(report, cp.seq, "an entry an earlier verification saw is gone, not by retention")
+    else:
+        _problem(report, cp.seq, f"entry {cp.seq}, seen by an earlier verification, is missing "
+                                 "(the end of the log was cut)")
+
+
+def _problem(report: ChainReport, seq: int | None, what: str) -> None:
     report.ok = False
     report.problems.append({"seq": seq, "problem": what})

@@ -4,7 +4,7 @@
 | --- | --- | --- | --- |
 | ``interaction_texts`` | an interaction's text (already masked) | ``XINSHENG_RETENTION_TEXT_YEARS`` | text and PII spans removed; channel, times, outcome and VOC analysis kept for statistics |
 | ``inactive_customers`` | a customer without contact or open case | ``XINSHENG_RETENTION_CUSTOMER_YEARS`` | name, notes and attributes removed; segment, region and birth year kept |
-| ``audit_entries`` | audit-log entries | ``XINSHENG_RETENTION_AUDIT_YEARS`` | oldest entries removed; an ``audit.purged`` entry records the last removed hash so the chain still verifies |
+| ``audit_entries`` | audit-log entries | ``XINSHENG_RETENTION_AUDIT_YEARS`` | oldest entries removed (the only delete the triggers allow); a signed ``audit.purged`` checkpoint records the last removed seq, hash and count, so the chain still verifies |
 | ``expired_sessions`` | web sessions past their lifetime | at once | deleted |
 
 ``run_retention(engine, apply=False)`` only counts (dry run); ``apply=True`` acts, in
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, func, not_, or_, select, update
 from sqlalchemy.engine import Engine
 
-from xinsheng.audit.actions import append
+from xinsheng.audit.actions import append, sanctioned_removal
 from xinsheng.audit.models import AuditEntry
 from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.config import get_settings
@@ -85,6 +85,14 @@ def _anonymise_customers(session, ids) -> None:
 
 
 def _purge_audit(engine: Engine, cutoff: datetime, apply: bool) -> RuleResult:
+    """Remove the entries older than ``cutoff``, after a signed checkpoint.
+
+    The checkpoint is an ``audit.purged`` entry (keyed like every entry) naming the last
+    removed entry's seq and hash and how many go; ``audit verify`` accepts a log that
+    starts right after a checkpoint's ``through_seq`` and links to its ``through_hash``,
+    and nothing else. The delete runs in one transaction through the path the delete
+    trigger allows (``sanctioned_removal``).
+    """
     with session_scope(engine) as session:
         last = session.execute(select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.at < cutoff)
                                .order_by(AuditEntry.seq.desc()).limit(1)).first()
@@ -94,9 +102,10 @@ def _purge_audit(engine: Engine, cutoff: datetime, apply: bool) -> RuleResult:
     if apply and last:
         # the checkpoint first: if the delete fails, the chain is merely longer than needed
         append(engine, actor="retention", action="audit.purged", target_type="audit",
-               detail={"through_seq": last[0], "through_hash": last[1], "older_than": cutoff.isoformat()})
-        with session_scope(engine) as session:
-            session.execute(delete(AuditEntry).where(AuditEntry.seq <= last[0]))
+               detail={"through_seq": last[0], "through_hash": last[1], "count": matched,
+                       "older_than": cutoff.isoformat()})
+        with engine.begin() as conn, sanctioned_removal(conn):
+            conn.execute(delete(AuditEntry).where(AuditEntry.seq <= last[0]))
         result.applied = matched
     return result
 

@@ -31,17 +31,20 @@ from xinsheng.identity.principal import Principal
 from xinsheng.interactions.models import Interaction
 
 
+# The clauses are ``Customer.id IN (SELECT customer_id ...)`` rather than correlated EXISTS:
+# the database then starts from the agent's own contacts (index on agent_ref, started_at) or
+# the open cases instead of probing every customer, which made an agent's home page and
+# customer list ~10x slower on the demo bank (5,000 customers, 100,000 contacts).
 def _open_case(*conditions) -> ColumnElement[bool]:
-    return exists().where(Case.customer_id == Customer.id, Case.status.in_(OPEN_STATUSES), *conditions)
+    return Customer.id.in_(select(Case.customer_id).where(Case.status.in_(OPEN_STATUSES), *conditions))
 
 
 def _served(p: Principal) -> ColumnElement[bool]:
     conds = []
     if p.agent_ref:
         since = utcnow() - timedelta(days=get_settings().serving_days)
-        conds.append(exists().where(Interaction.customer_id == Customer.id,
-                                    Interaction.agent_ref == p.agent_ref,
-                                    Interaction.started_at >= since))
+        conds.append(Customer.id.in_(select(Interaction.customer_id).where(
+            Interaction.agent_ref == p.agent_ref, Interaction.started_at >= since)))
     queue = [and_(Case.owner_user_id.is_(None), Case.tier == p.tier)] if p.tier else []
     if p.user_id is not None:
         queue.append(Case.owner_user_id == p.user_id)

@@ -13,7 +13,8 @@ from xinsheng.cases.monitor import MonitorReport
 
 TIER_COLOURS = {1: "#93c5fd", 2: "#3b82f6", 3: "#1e3a8a"}
 SLA_COLOURS = {"on_track": "#16a34a", "warning": "#eab308", "breached": "#dc2626"}
-_LAYOUT = {"height": 300, "margin": {"l": 150, "r": 10, "t": 10, "b": 40}, "legend": {"orientation": "h"},
+_LAYOUT = {"height": 300, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
+           "legend": {"orientation": "h", "traceorder": "normal"},
            "font": {"family": "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"}}
 
 
@@ -30,7 +31,10 @@ class Panel:
 
 
 def _dump(data: list, layout: dict) -> str:
-    text = json.dumps({"data": data, "layout": {**_LAYOUT, **layout}}, ensure_ascii=False)
+    layout = {**_LAYOUT, **layout}
+    for axis in ("xaxis", "yaxis"):  # long level or root-cause names get the room they need
+        layout[axis] = {"automargin": True, **layout.get(axis, {})}
+    text = json.dumps({"data": data, "layout": layout}, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe inside <script>
 
 
@@ -53,8 +57,7 @@ def pyramid_panel(r: MonitorReport, t, authority) -> Panel:
     rows = [[names[i]] + [r.pyramid.get((lv, tier), 0) for tier in tiers]
             + [sum(r.pyramid.get((lv, tier), 0) for tier in tiers)] for i, lv in enumerate(levels)]
     foot = [t("cs_total")] + [sum(r.pyramid.get((lv, tier), 0) for lv in levels) for tier in tiers] + [r.open_total]
-    return Panel("pyramid", _dump(data, {"barmode": "stack", "legend": {"orientation": "h", "traceorder": "normal"},
-                                         "xaxis": _count_axis(max([sum(row[1:-1]) for row in rows] + [0]))}),
+    return Panel("pyramid", _dump(data, {"barmode": "stack", "xaxis": _count_axis(max([sum(row[1:-1]) for row in rows] + [0]))}),
                  [t("cs_level")] + [label(t, "tier", tier) for tier in tiers] + [t("cs_total")],
                  list(reversed(rows)), foot)
 

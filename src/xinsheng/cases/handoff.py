@@ -31,7 +31,9 @@ MAX_CHARS = 160
 _CUSTOMER = {"客户", "顾客", "用户", "customer", "client", "caller"}
 _SPEAKER = re.compile(r"^\s*([\w\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n")
-_NOT_TRIED = {"open", "acknowledge", "contact", "repeat_contact"}
+#: events that are not something a person tried (clocks, notifications, attached contacts)
+_NOT_TRIED = {"open", "acknowledge", "contact", "repeat_contact", "sla_warning", "sla_breach", "ack_breach",
+              "notify"}
 
 
 @dataclass

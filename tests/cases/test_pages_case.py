@@ -121,3 +121,17 @@ def test_monitor_is_for_supervisors_and_complaint_handlers(client_as, engine, wo
     assert client_as("agent", agent_ref="A-1").get("/cases/monitor").status_code == 403
     nav = client_as("agent", agent_ref="A-1").get("/cases").text
     assert 'id="nav-cases"' in nav and 'id="nav-monitor"' not in nav
+
+
+def test_a_handler_who_took_the_call_may_not_decide_it(client_as, engine, world):
+    ref = open_case(engine, source_external_id="call-1")  # call-1 was handled by agent A-1
+    handler = client_as("complaint_handler", authority_level=3, agent_ref="A-1")
+    r = handler.post(f"/cases/{ref}/act/decide", data={"resolution": "致歉", "compensation_cny": "0"})
+    assert r.status_code == 403
+    assert "回避" in _form_error(r.text, "decide") and "A-1" in _form_error(r.text, "decide")
+    en = handler.post(f"/cases/{ref}/act/decide?lang=en", data={"resolution": "apology", "compensation_cny": "0"})
+    assert _form_error(en.text, "decide").startswith("Recusal")
+    other = client_as("complaint_handler", authority_level=3, agent_ref="A-2")
+    assert other.post(f"/cases/{ref}/act/decide", data={"resolution": "致歉", "compensation_cny": "0"},
+                      follow_redirects=False).status_code == 303
+    assert get_case_row(engine, ref).status == "decided"

@@ -28,6 +28,8 @@ from xinsheng.interactions.models import Interaction, InteractionAnalysis
 MAX_SENTENCES = 3
 MAX_TRIED = 8
 MAX_CHARS = 160
+#: customer sentences read per contact (a long chat's first ones carry the complaint)
+MAX_PER_TEXT = 40
 _CUSTOMER = {"客户", "顾客", "用户", "customer", "client", "caller"}
 _SPEAKER = re.compile(r"^\s*([\w\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*)$")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n")
@@ -83,19 +85,28 @@ def customer_turns(text: str) -> list[str]:
     return [s.strip() for turn in turns for s in _SPLIT.split(turn) if s and s.strip()]
 
 
-def sentence_score(sentence: str, lang: str) -> tuple[float, str | None]:
-    """(how negative or emotional, 0–1; the strongest negative emotion) of one sentence."""
-    from xinsheng.voc.rules import cues, get_resources
-    from xinsheng.voc.text import normalize
+def sentence_scores(sentences: list[str], langs: list[str]) -> list[tuple[float, str | None]]:
+    """(how negative or emotional, 0–1; the strongest negative emotion or None) of each
+    sentence: the VOC lexicon's anger, anxiety and sadness, and its rule polarity squashed
+    to 0–1, whichever is higher. One batched lexicon pass for all of them."""
+    from xinsheng.voc.rules import EMOTIONS, batch_cues
+    from xinsheng.voc.text import normalize_many
 
-    c = cues(normalize(sentence), get_resources("en" if lang == "en" else "zh"))
-    emo: dict[str, float] = {}
-    for _, e in c.sentences:
-        for k in ("anger", "anxiety", "sadness"):
-            emo[k] = max(emo.get(k, 0.0), e.get(k, 0.0))
-    strongest = max(emo, key=emo.get) if emo and max(emo.values()) > 0 else None
-    negative = max(0.0, -c.polarity)
-    return max(max(emo.values(), default=0.0), negative / (1.0 + negative)), strongest
+    if not sentences:
+        return []
+    cues = batch_cues(normalize_many(sentences), ["en" if lg == "en" else "zh" for lg in langs])
+    negative = [EMOTIONS.index(k) for k in ("anger", "anxiety", "sadness")]
+    out = []
+    for polarity, emotions in zip(cues.polarity.tolist(), cues.emotions[:, negative].tolist()):
+        strongest = max(range(3), key=lambda i: emotions[i])
+        neg = max(0.0, -polarity)
+        out.append((max(emotions[strongest], neg / (1.0 + neg)),
+                    ("anger", "anxiety", "sadness")[strongest] if emotions[strongest] > 0 else None))
+    return out
+
+
+def sentence_score(sentence: str, lang: str) -> tuple[float, str | None]:
+    return sentence_scores([sentence], [lang])[0]
 
 
 def _contacts(session: Session, case: Case) -> list[tuple[Interaction, InteractionAnalysis | None, bool]]:
@@ -111,20 +122,21 @@ def _contacts(session: Session, case: Case) -> list[tuple[Interaction, Interacti
 
 
 def _key_sentences(case: Case, contacts) -> list[KeySentence]:
-    found: dict[str, KeySentence] = {}
     sources = [(c.text, c.started_at, c.channel, a) for c, a, _ in contacts if c.text]
-    if case.text and not any(case.text == s[0] for s in sources):
+    if case.text and not any(case.text == src[0] for src in sources):
         sources.append((case.text, case.opened_at, case.channel or "", None))
+    candidates = []  # (sentence, lang, at, channel, weight from the stored analysis)
     for text, at, channel, analysis in sources:
         lang = (analysis.lang if analysis and analysis.lang else None) or _lang(text)
         weight = 0.0
         if analysis is not None and analysis.sentiment_score is not None:
             weight = max(0.0, -analysis.sentiment_score) * 0.1
-        for s in customer_turns(text):
-            score, emotion = sentence_score(s, lang)
-            if score < 0.2 or s in found:
-                continue
-            found[s] = KeySentence(s[:MAX_CHARS], at, channel, round(score + weight, 3), emotion)
+        candidates += [(x, lang, at, channel, weight) for x in customer_turns(text)[:MAX_PER_TEXT]]
+    found: dict[str, KeySentence] = {}
+    scores = sentence_scores([c[0] for c in candidates], [c[1] for c in candidates])
+    for (x, _, at, channel, weight), (score, emotion) in zip(candidates, scores):
+        if score >= 0.2 and x not in found:
+            found[x] = KeySentence(x[:MAX_CHARS], at, channel, round(score + weight, 3), emotion)
     return sorted(found.values(), key=lambda k: (-k.score, k.at))[:MAX_SENTENCES]
 
 

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     session_idle_minutes: float = Field(60, gt=0, description="a web session ends after this long unused")
     login_max_failures: int = Field(5, ge=1, description="failed sign-ins in a row before the lock-out")
     login_lockout_minutes: float = Field(15, gt=0, description="how long a locked-out user must wait")
+    login_ip_max_failures: int = Field(
+        20, ge=1, description="failed sign-ins from one address within the window before it gets 429"
+    )
+    login_ip_window_minutes: float = Field(15, gt=0, description="the window of the per-address sign-in limit")
     serving_days: int = Field(
         30, ge=1, description="an agent serves a customer whose contact they handled in these days"
     )

@@ -52,6 +52,14 @@ def list_entries(session: Session, f: AuditFilter, *, limit: int = 100,
     return list(session.scalars(stmt.order_by(AuditEntry.seq.desc()).limit(limit)))
 
 
+def action_times(session: Session, *, action: str, ip: str, since: datetime) -> list[datetime]:
+    """When ``action`` was logged from ``ip`` since ``since``, oldest first (the sign-in
+    limit per address; index ``ix_audit_log_action_ip_at``)."""
+    stmt = (select(AuditEntry.at).where(AuditEntry.action == action, AuditEntry.ip == ip,
+                                        AuditEntry.at >= since).order_by(AuditEntry.at))
+    return list(session.scalars(stmt))
+
+
 def entry_dict(e: AuditEntry) -> dict:
     return {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "actor_role": e.actor_role,
             "action": e.action, "target_type": e.target_type, "target_ref": e.target_ref,

@@ -66,6 +66,31 @@ def do_set_password(session: Session, user: User, password: str) -> None:
     do_end_sessions(session, user.id)
 
 
+def do_change_password(session: Session, user: User, current: str, new: str, *,
+                       keep_session: str | None = None) -> int | None:
+    """A person changes their own password: the current one must be right (a wrong one
+    counts towards the lock-out like a failed sign-in: None is returned and the caller
+    commits that before answering); the new one must meet the policy and differ (else
+    InvalidInput naming ``new_password``). Their other sessions end; returns how many."""
+    s, now = get_settings(), utcnow()
+    if not verify_password(user.password_hash, current or ""):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= s.login_max_failures:
+            user.locked_until, user.failed_logins = now + timedelta(minutes=s.login_lockout_minutes), 0
+        return None
+    if new == current:
+        raise InvalidInput("new_password: must differ from the current one", data={"field": "new_password"})
+    try:
+        user.password_hash = hash_password(new)
+    except InvalidInput as exc:
+        raise InvalidInput("new_" + exc.message, data={"field": "new_password"}) from None
+    user.password_changed_at, user.failed_logins = now, 0
+    others = delete(WebSession).where(WebSession.user_id == user.id)
+    if keep_session:
+        others = others.where(WebSession.id != keep_session)
+    return session.execute(others).rowcount or 0
+
+
 def do_disable_user(session: Session, user: User) -> None:
     """The user can no longer sign in; their sessions end and their tokens are revoked."""
     user.active = False

@@ -13,7 +13,9 @@ from xinsheng.db import session_scope
 from xinsheng.deps import CurrentUser, client_ip, public
 from xinsheng.identity.actions import do_sign_in, do_sign_out
 from xinsheng.identity.auth import SESSION_COOKIE, check_csrf
+from xinsheng.identity.password_pages import router as password_router
 from xinsheng.identity.security import new_secret
+from xinsheng.identity.throttle import signin_wait
 from xinsheng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,12 +33,12 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def _form(request: Request, *, next_url: str, error: str | None = None, username: str = "",
+def _form(request: Request, *, next_url: str, error: str | None = None, username: str = "", retry_minutes: int = 0,
           status: int = 200) -> HTMLResponse:
     token = request.cookies.get(PRE_CSRF_COOKIE) or new_secret()
     s = get_settings()
     response = render(request, "identity/signin.html", {
-        "next": next_url, "error": error, "username": username, "form_csrf": token,
+        "next": next_url, "error": error, "username": username, "form_csrf": token, "retry_minutes": retry_minutes,
         "max_failures": s.login_max_failures, "lockout_minutes": int(s.login_lockout_minutes),
     }, status_code=status)
     response.set_cookie(PRE_CSRF_COOKIE, token, httponly=True, samesite="lax",
@@ -61,6 +63,9 @@ async def signin(
 ):
     """Check the password (argon2); sets an HttpOnly, SameSite=Lax session cookie."""
     await check_csrf(request, request.cookies.get(PRE_CSRF_COOKIE))
+    throttled = await run_in_threadpool(_throttled, request, next)
+    if throttled is not None:
+        return throttled
     result = await run_in_threadpool(_sign_in, request, username, password)
     if not result.ok:
         msg = "bad_credentials"
@@ -72,6 +77,21 @@ async def signin(
     response.set_cookie(SESSION_COOKIE, result.secret, httponly=True, samesite="lax",
                         secure=_secure(request), max_age=int(get_settings().session_hours * 3600))
     response.delete_cookie(PRE_CSRF_COOKIE, path="/signin")
+    return response
+
+
+def _throttled(request: Request, next_url: str) -> HTMLResponse | None:
+    """429 with Retry-After while this address has too many recent failures (throttle.py);
+    the password is not even checked."""
+    engine, ip = request.app.state.engine, client_ip(request)
+    wait = signin_wait(engine, ip)
+    if not wait:
+        return None
+    append(engine, actor="anonymous", action="auth.signin_throttled", target_type="ip", target_ref=ip,
+           ip=ip, detail={"retry_after_seconds": wait})
+    response = _form(request, next_url=safe_next(next_url), error="throttled", status=429,
+                     retry_minutes=max(1, -(-wait // 60)))
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
@@ -109,3 +129,6 @@ def signout(request: Request, me: CurrentUser):
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+router.include_router(password_router)  # /me/password: a person changes their own password

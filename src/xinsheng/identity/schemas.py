@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class MeRead(BaseModel):
@@ -46,3 +46,17 @@ class TokenRead(BaseModel):
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class PasswordChange(BaseModel):
+    """A person's own password change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=1000)
+    new_password: str = Field(max_length=1000, description="at least 10 characters, not too simple")
+
+
+class PasswordChanged(BaseModel):
+    changed: bool
+    other_sessions_ended: int

@@ -16,7 +16,8 @@ times are medians of ``--runs`` rounds, each on a fresh server process. Bytes ar
 response bodies as sent on the wire (headers not counted); "at 20 Mbit/s" is the bytes'
 transfer time on a 20 Mbit/s branch link (derived, not measured: loopback is instant).
 
-    python benchmarks/bench_pages.py [--db PATH] [--customers 2000] [--days 90] [--runs 5] [--json]
+    python benchmarks/bench_pages.py [--db PATH] [--customers 2000] [--days 90] [--runs 5]
+        [--role supervisor|agent] [--agent-ref A1022] [--json]
 
 ``--db`` uses a loaded SQLite file (e.g. ``var/xinsheng.db`` after ``make run``; run it
 with the same ``XINSHENG_HOME``/``XINSHENG_PII_KEYS`` as the server that wrote it).
@@ -46,7 +47,7 @@ import httpx  # noqa: E402
 from benchmarks._machine import machine, markdown_table  # noqa: E402
 
 PASSWORD = "bench pages password 1"
-USER = "bench-supervisor"
+USER = "bench-{role}"
 ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 LINK_MBIT = 20
 
@@ -57,8 +58,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(db_url: str, customers: int, days: int, fresh: bool) -> None:
-    """The demo bank (when the database is new) and a supervisor to sign in as."""
+def prepare(db_url: str, customers: int, days: int, fresh: bool, role: str, agent_ref: str) -> None:
+    """The demo bank (when the database is new) and a person of ``role`` to sign in as (an
+    agent with ``agent_ref``: the demo's busiest agent sees the most customers)."""
     from xinsheng.db import get_engine, session_scope
     from xinsheng.identity.actions import do_create_user
     from xinsheng.identity.service import find_user
@@ -75,9 +77,10 @@ def prepare(db_url: str, customers: int, days: int, fresh: bool) -> None:
         print(f"demo bank: {customers} customers, {days} days in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
     with session_scope(engine) as session:
-        if find_user(session, USER) is None:
-            do_create_user(session, username=USER, role="supervisor", password=PASSWORD,
-                           display_name="bench")
+        if find_user(session, USER.format(role=role)) is None:
+            extra = {"agent_ref": agent_ref} if role == "agent" else {}
+            do_create_user(session, username=USER.format(role=role), role=role, password=PASSWORD,
+                           display_name="bench", **extra)
 
 
 class Server:
@@ -112,11 +115,11 @@ def _get(client: httpx.Client, url: str, **headers) -> tuple[httpx.Response, byt
     return res, raw, time.perf_counter() - t0
 
 
-def sign_in(client: httpx.Client) -> float:
+def sign_in(client: httpx.Client, role: str) -> float:
     page = client.get("/signin")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     t0 = time.perf_counter()
-    res = client.post("/signin", data={"username": USER, "password": PASSWORD, "csrf_token": token,
+    res = client.post("/signin", data={"username": USER.format(role=role), "password": PASSWORD, "csrf_token": token,
                                        "next": "/"}, follow_redirects=False)
     assert res.status_code == 303, res.text[:300]
     return time.perf_counter() - t0
@@ -142,11 +145,11 @@ def page_load(client: httpx.Client, cache: dict[str, str] | None, revalidate: bo
     return {"html_s": html_s, "html_bytes": html_bytes, "bytes": total, "total_s": html_s + assets_s}
 
 
-def one_round(env: dict, encoding: str) -> dict:
+def one_round(env: dict, encoding: str, role: str) -> dict:
     server = Server(env)
     try:
-        with httpx.Client(base_url=server.base, headers={"accept-encoding": encoding}) as client:
-            signin_s = sign_in(client)
+        with httpx.Client(base_url=server.base, headers={"accept-encoding": encoding}, timeout=60) as client:
+            signin_s = sign_in(client, role)
             cache: dict[str, str] = {}
             cold = page_load(client, cache, revalidate=False)
             warm_new = [page_load(client, cache, revalidate=False) for _ in range(3)]
@@ -167,18 +170,21 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=2000)
     ap.add_argument("--days", type=int, default=90)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--role", choices=["supervisor", "agent"], default="supervisor")
+    ap.add_argument("--agent-ref", default="A1022")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     db = args.db or tmp / "xinsheng.db"
     db_url = f"sqlite:///{db.resolve()}"
     os.environ.setdefault("XINSHENG_HOME", str(tmp / "home"))
-    prepare(db_url, args.customers, args.days, fresh=args.db is None)
+    prepare(db_url, args.customers, args.days, fresh=args.db is None, role=args.role,
+            agent_ref=args.agent_ref)
     env = dict(os.environ, XINSHENG_DATABASE_URL=db_url, XINSHENG_LOG_LEVEL="WARNING")
     rounds: dict[str, list[dict]] = {"gzip": [], "identity": []}
     for _ in range(args.runs):  # interleaved, so both see the same machine load
         for enc in rounds:
-            rounds[enc].append(one_round(env, enc))
+            rounds[enc].append(one_round(env, enc, args.role))
     med = {enc: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for enc, rs in rounds.items()}
     report = {"machine": machine(), "database": str(db), "runs": args.runs, "median": med}
     if args.json:
@@ -199,7 +205,7 @@ def main() -> None:
             "warm_revalidate_s", "warm_revalidate_bytes"),
         row("warm, versioned assets from the cache, gzip", g, "warm_html_s", "warm_total_s", "warm_bytes"),
     ]
-    print(f"\nFirst home page after sign-in — {db.name}, median of {args.runs} rounds, each on a fresh "
+    print(f"\nFirst home page after sign-in as {args.role} — {db.name}, median of {args.runs} rounds, each on a fresh "
           f"server process; sign-in itself (argon2): {ms(g['signin_s'])}\n")
     print(markdown_table(["page load", "home HTML", "assets", "bytes on the wire", f"at {LINK_MBIT} Mbit/s"],
                          rows))

@@ -13,7 +13,8 @@ import pytest
 
 from xinsheng.cases.calendar import load_calendar
 from xinsheng.cases.models import Case, CaseEscalation
-from xinsheng.cases.monitor import ageing, escalations_by_rule, monitor_report, pyramid, root_causes, sla_counts
+from xinsheng.cases.monitor import (ageing, escalations_by_rule, monitor_report, open_summary, pyramid, root_causes,
+                                   sla_counts)
 from xinsheng.db import session_scope
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -40,7 +41,7 @@ def cal():
     return load_calendar(timezone_name="Asia/Shanghai")
 
 
-def test_pyramid_counts_open_cases_per_level_and_tier(engine):
+def test_pyramid_counts_open_cases_per_level_and_tier(engine, cal):
     with session_scope(engine) as s:
         for level, tier, status, n in [(1, 1, "open", 5), (1, 1, "in_progress", 2), (1, 2, "open", 1),
                                        (2, 2, "pending_customer", 3), (3, 3, "open", 1), (4, 3, "open", 2),
@@ -49,10 +50,12 @@ def test_pyramid_counts_open_cases_per_level_and_tier(engine):
                 add_case(s, level=level, tier=tier, status=status)
     with session_scope(engine) as s:
         # open statuses only: closed (4) and decided (6) are not counted
-        assert pyramid(s) == {(1, 1): 7, (1, 2): 1, (2, 2): 3, (3, 3): 1, (4, 3): 2}
+        expected = {(1, 1): 7, (1, 2): 1, (2, 2): 3, (3, 3): 1, (4, 3): 2}
+        assert pyramid(s) == expected
+        assert open_summary(s, cal, local(2025, 10, 10, 12))[0] == expected
 
 
-def test_sla_state_counts_use_the_clocks_as_of_now(engine):
+def test_sla_state_counts_use_the_clocks_as_of_now(engine, cal):
     now = local(2025, 10, 10, 12)
     with session_scope(engine) as s:
         add_case(s, due=now + timedelta(days=3), warn=now + timedelta(days=1))  # on track
@@ -62,7 +65,9 @@ def test_sla_state_counts_use_the_clocks_as_of_now(engine):
         add_case(s, due=now + timedelta(days=3), warn=now + timedelta(days=1), sla="breached")  # stored
         add_case(s, due=now - timedelta(days=1), status="closed", sla="breached")  # closed: not counted
     with session_scope(engine) as s:
-        assert sla_counts(s, now) == {"on_track": 1, "warning": 2, "breached": 2}
+        expected = {"on_track": 1, "warning": 2, "breached": 2}
+        assert sla_counts(s, now) == expected
+        assert open_summary(s, cal, now)[1] == expected
 
 
 def test_ageing_counts_working_days_across_national_day_and_its_tiaoxiu_sunday(engine, cal):
@@ -82,7 +87,9 @@ def test_ageing_counts_working_days_across_national_day_and_its_tiaoxiu_sunday(e
         add_case(s, accepted=local(2025, 9, 26))  # 09-26 Fri: 5, like the Saturday after it -> 4-5
         add_case(s, accepted=local(2025, 9, 1), status="closed")  # closed: not counted
     with session_scope(engine) as s:
-        assert ageing(s, cal, now) == [((0, 1), 2), ((2, 3), 2), ((4, 5), 3), ((6, 10), 2), ((11, None), 1)]
+        expected = [((0, 1), 2), ((2, 3), 2), ((4, 5), 3), ((6, 10), 2), ((11, None), 1)]
+        assert ageing(s, cal, now) == expected
+        assert open_summary(s, cal, now)[2] == expected
 
 
 def test_escalations_by_rule_per_local_day(engine, cal):

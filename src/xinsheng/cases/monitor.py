@@ -55,13 +55,17 @@ def pyramid(session: Session) -> dict[tuple[int, int], int]:
     return {(int(level), int(tier)): n for level, tier, n in session.execute(stmt)}
 
 
-def sla_counts(session: Session, now: datetime) -> dict[str, int]:
-    """Open cases per SLA state as of ``now`` (every state present, 0 when none)."""
-    state = case(
+def _state(now: datetime):
+    return case(
         (or_(Case.sla_state == "breached", Case.due_at <= now), literal("breached")),
         (or_(Case.sla_state == "warning", Case.warn_at <= now), literal("warning")),
         else_=literal("on_track"),
     )
+
+
+def sla_counts(session: Session, now: datetime) -> dict[str, int]:
+    """Open cases per SLA state as of ``now`` (every state present, 0 when none)."""
+    state = _state(now)
     counts = dict.fromkeys(SLA_STATES, 0)
     for s, n in session.execute(select(state, func.count()).where(_OPEN).group_by(state)):
         counts[s] = n
@@ -84,16 +88,40 @@ def working_day_edges(calendar, now: datetime, thresholds: list[int]) -> list[da
     return edges
 
 
-def ageing(session: Session, calendar, now: datetime) -> list[tuple[tuple[int, int | None], int]]:
-    """Open cases per ageing bucket (``AGE_BUCKETS``), youngest first."""
+def _bucket(calendar, now: datetime):
+    """The ageing bucket's index (``AGE_BUCKETS``); -1 for a case without acceptance time."""
     starts = [first for first, _ in AGE_BUCKETS[1:]]
     edges = working_day_edges(calendar, now, starts)
     # oldest bucket first: accepted before the edge of k working days -> age >= k
     whens = [(Case.accepted_at < edge, literal(i + 1)) for i, edge in reversed(list(enumerate(edges)))]
-    bucket = case(*whens, else_=literal(0))
-    counts = dict(session.execute(select(bucket, func.count()).where(_OPEN, Case.accepted_at.is_not(None))
-                                  .group_by(bucket)).all())
+    return case((Case.accepted_at.is_(None), literal(-1)), *whens, else_=literal(0))
+
+
+def _ageing_list(counts: dict[int, int]) -> list[tuple[tuple[int, int | None], int]]:
     return [(b, counts.get(i, 0)) for i, b in enumerate(AGE_BUCKETS)]
+
+
+def ageing(session: Session, calendar, now: datetime) -> list[tuple[tuple[int, int | None], int]]:
+    """Open cases per ageing bucket (``AGE_BUCKETS``), youngest first."""
+    bucket = _bucket(calendar, now)
+    return _ageing_list(dict(session.execute(select(bucket, func.count()).where(_OPEN).group_by(bucket)).all()))
+
+
+def open_summary(session: Session, calendar, now: datetime):
+    """(pyramid, SLA states, ageing) of the open cases in one pass: one GROUP BY over
+    (level, tier, SLA state, ageing bucket), summed up here (what the monitor page uses)."""
+    state, bucket = _state(now), _bucket(calendar, now)
+    stmt = (select(Case.authority_level, Case.tier, state, bucket, func.count()).where(_OPEN)
+            .group_by(Case.authority_level, Case.tier, state, bucket))
+    pyr: dict[tuple[int, int], int] = {}
+    sla = dict.fromkeys(SLA_STATES, 0)
+    ages: dict[int, int] = {}
+    for level, tier, st, b, n in session.execute(stmt):
+        key = (int(level), int(tier))
+        pyr[key] = pyr.get(key, 0) + n
+        sla[st] += n
+        ages[b] = ages.get(b, 0) + n
+    return pyr, sla, _ageing_list(ages)
 
 
 def day_starts(calendar, now: datetime, days: int) -> list[tuple[date, datetime]]:
@@ -131,8 +159,8 @@ def root_causes(session: Session, now: datetime, days: int) -> dict[str, int]:
 def monitor_report(session: Session, calendar, now: datetime, days: int = 30) -> MonitorReport:
     """Everything the monitor page shows, as of ``now``."""
     day_list, escalations = escalations_by_rule(session, calendar, now, days)
+    pyr, sla, ages = open_summary(session, calendar, now)
     return MonitorReport(
-        as_of=now, days=days, pyramid=pyramid(session), sla=sla_counts(session, now),
-        ageing=ageing(session, calendar, now), escalations=escalations,
+        as_of=now, days=days, pyramid=pyr, sla=sla, ageing=ages, escalations=escalations,
         root_causes=root_causes(session, now, days), day_list=day_list,
     )

@@ -59,7 +59,12 @@ def serve(
     hint = sign_in_hint()
     if hint:
         typer.echo(hint, err=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level=get_settings().log_level.lower())
+    from xinsheng.cases.worker import with_background_worker
+
+    application = create_app()
+    # the case clocks and the outbox, from startup to shutdown, unless XINSHENG_WORKER=off
+    uvicorn.run(with_background_worker(application, application.state.engine), host=host, port=port,
+                log_level=get_settings().log_level.lower())
 
 
 def _register() -> None:

@@ -124,3 +124,13 @@ def test_the_command_prints_the_contract_json(engine, case_ref, settings_env):
                                       "queued_notifications": 2}
     bad = sweep("--now", "2026-11-03T10:00")
     assert bad.returncode == 2 and "--now" in bad.stderr and "offset" in bad.stderr
+
+
+def test_a_case_opened_past_its_deadline_is_escalated_by_the_next_sweep(engine):
+    add_customer(engine, young_customer())
+    # accepted 2026-10-19 10:00, entered on 2026-11-05: already past its 2026-11-03 10:00 deadline
+    ref = open_case(engine, "C-ZHAO", accepted_at=MON, now=at("2026-11-05T09:00"))
+    assert _row(engine, ref).sla_state == "breached"
+    report = run_sweep(engine, at("2026-11-05T09:05"))
+    assert (report.breached, report.escalated) == (0, 1)
+    assert run_sweep(engine, at("2026-11-05T09:10")).escalated == 0

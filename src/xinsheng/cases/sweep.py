@@ -4,9 +4,10 @@ Only rows that are due are read, each phase through its own index, in batches of
 ``batch`` rows, one transaction per batch:
 
 1. **breach** (``ix_cases_due``): an open case past ``due_at`` that is not yet breached
-   becomes ``breached`` (an ``sla_breach`` event) and is escalated by the ``sla_breach`` rule
-   — once per deadline (cause ``due:<due_at>``), one level up as the rules file says, with
-   the customer's "escalated" message;
+   becomes ``breached`` (an ``sla_breach`` event); then every breached open case whose
+   deadline has no ``sla_breach`` firing yet (just breached, or opened past its deadline) is
+   escalated by the rule — once per deadline (cause ``due:<due_at>``), one level up as the
+   rules file says, with the customer's "escalated" message;
 2. **warning** (``ix_cases_warn``): an on-track case past ``warn_at`` becomes ``warning``
    (an ``sla_warning`` event the owner and the supervisors see on the case and in queues);
 3. **acknowledgement** (``ix_cases_ack_due``): an unacknowledged case past ``ack_due_at``
@@ -34,16 +35,17 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from xinsheng.cases.models import OPEN_STATUSES, Case, CaseEvent
+from xinsheng.cases.models import OPEN_STATUSES, Case, CaseEscalation, CaseEvent
 from xinsheng.db import session_scope, utcnow
 
 log = logging.getLogger(__name__)
 
 C: Table = Case.__table__  # type: ignore[assignment]
+E: Table = CaseEscalation.__table__  # type: ignore[assignment]
 SYSTEM = "system"
 BATCH = 1000
 
@@ -71,15 +73,23 @@ def run_sweep(engine: Engine, now: datetime | None = None, *, batch: int = BATCH
     report = SweepReport()
     with session_scope(engine) as session:
         report.checked = session.scalar(select(func.count()).select_from(C).where(C.c.status.in_(OPEN_STATUSES))) or 0
-    for phase in (_breach_batch, _warn_batch, _ack_batch, _progress_batch):
-        while True:
-            with session_scope(engine) as session:
-                n = phase(session, now, batch, report)
-            if n < batch:
-                break
+    _batches(engine, _breach_batch, now, batch, report)
+    _escalate_breaches(engine, now, batch, report)
+    for phase in (_warn_batch, _ack_batch, _progress_batch):
+        _batches(engine, phase, now, batch, report)
     if any(v for k, v in asdict(report).items() if k != "checked"):
         _audit(engine, report, now)
     return report
+
+
+def _batches(engine: Engine, phase, now: datetime, batch: int, report: SweepReport) -> None:
+    """Run ``phase`` batch after batch, one transaction each, until a batch comes back short
+    (a claimed row no longer matches its phase's condition, so none is claimed twice)."""
+    while True:
+        with session_scope(engine) as session:
+            n = phase(session, now, batch, report)
+        if n < batch:
+            return
 
 
 # -- claiming ---------------------------------------------------------------------------------
@@ -108,32 +118,53 @@ _OPEN = C.c.status.in_(OPEN_STATUSES)
 def _breach_batch(session: Session, now: datetime, batch: int, report: SweepReport) -> int:
     rows = _claim(session, [_OPEN, C.c.due_at <= now, C.c.sla_state != "breached"], [C.c.due_at, C.c.id],
                   batch, {"sla_state": "breached", "updated_at": now}, [C.c.id, C.c.due_at])
-    if not rows:
-        return 0
     report.breached += len(rows)
     _events(session, [(cid, "sla_breach", {"due_at": due.isoformat()}) for cid, due in rows], now)
-    _escalate_breaches(session, [r[0] for r in rows], now, report)
     return len(rows)
 
 
-def _escalate_breaches(session: Session, ids: list[int], now: datetime, report: SweepReport) -> None:
+def _due_cause(dialect: str):
+    """The ``sla_breach`` rule's cause of a case's deadline, in SQL: ``due:2026-11-03T02:00Z``."""
+    if dialect == "postgresql":
+        return literal("due:") + func.to_char(func.timezone("UTC", C.c.due_at), 'YYYY-MM-DD"T"HH24:MI"Z"')
+    return literal("due:") + func.strftime("%Y-%m-%dT%H:%MZ", C.c.due_at)
+
+
+def _escalate_breaches(engine: Engine, now: datetime, batch: int, report: SweepReport) -> None:
+    """Escalate the breached open cases whose deadline has no ``sla_breach`` firing yet (those
+    just breached, and those opened or found past their deadline in any other way), batch by
+    batch in (due_at, id) order, each case tried once per sweep."""
     from xinsheng.cases.config_editor import active
     from xinsheng.cases.flows import fire, rules_in_force
     from xinsheng.cases.rules import CaseFacts, RuleSet, evaluate
 
-    rule = rules_in_force(session).get("sla_breach")
-    if rule is None or not rule.enabled:
-        return
-    only, top = RuleSet((rule,)), active(session, "authority").top
-    for case in session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)):
-        facts = CaseFacts(now=now, kind=case.kind, tier=case.tier, authority_level=case.authority_level,
-                          sla_state="breached", due_at=case.due_at)
-        for firing in evaluate(only, facts, max_level=top):
-            before = (case.tier, case.authority_level)
-            if _safely(lambda: fire(session, case, firing, now=now), case.case_ref):
-                report.escalated += 1
-                if case.customer_id is not None and (case.tier, case.authority_level) != before:
-                    report.queued_notifications += 1
+    after: tuple = ()
+    while True:
+        with session_scope(engine) as session:
+            rule = rules_in_force(session).get("sla_breach")
+            if rule is None or not rule.enabled:
+                return
+            fired = select(E.c.id).where(E.c.case_id == C.c.id, E.c.rule == "sla_breach",
+                                         E.c.cause == _due_cause(session.get_bind().dialect.name))
+            where = [_OPEN, C.c.due_at <= now, C.c.sla_state == "breached", ~fired.exists()]
+            if after:
+                where.append(or_(C.c.due_at > after[0], and_(C.c.due_at == after[0], C.c.id > after[1])))
+            rows = _claim(session, where, [C.c.due_at, C.c.id], batch, {"updated_at": now}, [C.c.id, C.c.due_at])
+            if not rows:
+                return
+            after = max((due, cid) for cid, due in rows)
+            only, top = RuleSet((rule,)), active(session, "authority").top
+            for case in session.scalars(select(Case).where(Case.id.in_([r[0] for r in rows])).order_by(Case.id)):
+                facts = CaseFacts(now=now, kind=case.kind, tier=case.tier, authority_level=case.authority_level,
+                                  sla_state="breached", due_at=case.due_at)
+                for firing in evaluate(only, facts, max_level=top):
+                    before = (case.tier, case.authority_level)
+                    if _safely(lambda: fire(session, case, firing, now=now), case.case_ref):
+                        report.escalated += 1
+                        if case.customer_id is not None and (case.tier, case.authority_level) != before:
+                            report.queued_notifications += 1
+        if len(rows) < batch:
+            return
 
 
 def _safely(fn: Callable[[], bool], case_ref: str) -> bool:

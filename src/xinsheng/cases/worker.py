@@ -2,7 +2,8 @@
 
 ``xinsheng worker`` runs it in the foreground until SIGTERM or SIGINT (Ctrl-C), then stops
 cleanly after the round in progress. ``xinsheng serve`` runs the same loop in a background
-thread unless ``XINSHENG_WORKER=off`` (then run ``xinsheng worker`` as its own process).
+thread from the server's startup to its shutdown (:func:`with_background_worker`) unless
+``XINSHENG_WORKER=off`` (then run ``xinsheng worker`` as its own process).
 
 Every ``XINSHENG_WORKER_POLL_SECONDS`` the worker delivers due notifications
 (``notify.run_outbox_once``); every ``XINSHENG_WORKER_SWEEP_SECONDS`` it sweeps the case
@@ -13,6 +14,7 @@ it never stops the loop.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import threading
@@ -107,6 +109,35 @@ def start_background(engine: Engine) -> tuple[threading.Thread, threading.Event]
     log.info("background worker started (sweep every %ss, outbox every %ss)",
              settings.worker_sweep_seconds, settings.worker_poll_seconds)
     return thread, stop
+
+
+def with_background_worker(app, engine: Engine):
+    """The ASGI ``app`` with the worker started when the server has started and stopped, after
+    the round in progress, when the server shuts down (before uvicorn exits on SIGTERM or
+    Ctrl-C); ``app`` unchanged with ``XINSHENG_WORKER=off``."""
+    from xinsheng.config import get_settings
+
+    if get_settings().worker == "off":
+        log.info("background worker off (XINSHENG_WORKER=off)")
+        return app
+    running: dict = {}
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "lifespan":
+            return await app(scope, receive, send)
+
+        async def send_(message):
+            if message["type"] == "lifespan.startup.complete":
+                running["worker"] = start_background(engine)
+            elif message["type"].startswith("lifespan.shutdown") and running.get("worker"):
+                thread, stop = running.pop("worker")
+                stop.set()
+                await asyncio.to_thread(thread.join, 60)
+            await send(message)
+
+        return await app(scope, receive, send_)
+
+    return wrapped
 
 
 def worker(

@@ -171,6 +171,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from xinsheng.audit.keys import audit_key
     from xinsheng.privacy.crypto import keyring
     from xinsheng.web.assets import Static, plotly_js as plotly_js_path, static_url
+    from xinsheng.web import csp
     from xinsheng.web.pages import router as pages_router
 
     keyring()
@@ -192,12 +193,15 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False, dependencies=[require("signed_in")])
     def api_explorer():
-        """Swagger UI from the installed fastapi-offline package: works without the internet."""
-        return get_swagger_ui_html(
+        """Swagger UI from the installed fastapi-offline package: works without the internet.
+        Its inline start-up script is allowed by hash, the only one (web/csp.py)."""
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json", title=f"{app.title} API",
             swagger_js_url=static_url("swagger-ui-bundle.js"),
             swagger_css_url=static_url("swagger-ui.css"),
             swagger_favicon_url=static_url("favicon.svg"))
+        page.headers["Content-Security-Policy"] = csp.allowing(page.body.decode("utf-8"))
+        return page
 
     static = Static()
 
@@ -211,8 +215,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):
-        """No framing, no MIME sniffing, no caching of anything but static files."""
+        """No framing, no MIME sniffing, no caching of anything but static files; scripts
+        from this site only (Content-Security-Policy, web/csp.py)."""
         response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", csp.POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -5,7 +5,7 @@ a tenth closed with a root cause, one escalation per fifth case) by bulk insert,
 case with ``--contacts`` attached contacts whose texts are call transcripts. Then, median
 of ``--runs`` runs after a warm-up (milliseconds):
 
-* monitor aggregates — ``monitor_report`` (five GROUP BYs), no HTTP;
+* monitor aggregates — ``monitor_report`` (three GROUP BYs), no HTTP;
 * GET /cases/monitor — the whole monitor page (aggregates, five figures, template);
 * GET /cases?queue=all — the first 100 cases a supervisor sees;
 * hand-off summary — ``handoff_summary`` of the case with many contacts, no HTTP;
@@ -136,7 +136,7 @@ def measure(backend: str, url: str, n: int, contacts: int, runs: int) -> list[di
         with session_scope(engine) as s:
             handoff_summary(s, find_case(s, ref))
 
-    rows = [("monitor aggregates (5 GROUP BYs)", report), ("GET /cases/monitor", get("/cases/monitor")),
+    rows = [("monitor aggregates (3 GROUP BYs)", report), ("GET /cases/monitor", get("/cases/monitor")),
             ("GET /cases?queue=all (100 rows)", get("/cases?queue=all")),
             (f"hand-off summary ({contacts} contacts)", handoff), (f"GET /cases/{{ref}} ({contacts} contacts)", get(f"/cases/{ref}")),
             ("baseline: GET / (home)", get("/"))]

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         SecretStr(""),
         description="Fernet keys for personal data at rest, comma-separated, the first is current",
     )
+    pii_attribute_keys: list[str] = Field(
+        default_factory=lambda: ["id_number", "id_card", "passport", "phone", "mobile", "email", "address",
+                                 "wechat"],
+        description="customer attribute keys (any depth) whose values are stored encrypted (JSON list)",
+    )
     audit_key: SecretStr = Field(
         SecretStr(""),
         description="HMAC key that chains the audit log, kept outside the database (`xinsheng audit key`)",

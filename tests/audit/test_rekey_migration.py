@@ -1,4 +1,5 @@
-"""Migration 0008 re-keys an existing (SHA-256) audit log: afterwards every entry is an
+"""Migration 0008 encrypts customer attributes an older xinsheng stored in clear, and
+re-keys an existing (SHA-256) audit log: afterwards every entry is an
 HMAC under XINSHENG_AUDIT_KEY, a signed head names the newest, and an ``audit.rekeyed``
 entry keeps what the old chain's verification found, so a change made before the
 migration is named rather than hidden. Without the key nothing is touched.
@@ -8,6 +9,7 @@ canonical form) and the new one recomputed here with hmac, entry by entry.
 """
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from alembic import command
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -77,6 +80,25 @@ def _old_log(engine, tamper: int | None = None) -> list[str]:
     return hashes
 
 
+def _old_customer(engine) -> None:
+    """A customer whose attributes an older xinsheng stored in clear (plain SQL)."""
+    doc = json.dumps({"id_number": "11010519491231002X", "aum_cny": 1})
+    cast = "CAST(:a AS JSONB)" if engine.dialect.name == "postgresql" else ":a"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO customers (customer_ref, attributes, is_placeholder, created_at, updated_at) "
+                          f"VALUES ('C-OLD', {cast}, false, :t, :t)"),
+                     {"a": doc, "t": datetime(2026, 1, 1, tzinfo=timezone.utc)})
+
+
+def _attributes_now_encrypted(engine) -> None:
+    with engine.connect() as conn:
+        raw = conn.execute(text("SELECT attributes FROM customers WHERE customer_ref = 'C-OLD'")).scalar()
+    attrs = json.loads(raw) if isinstance(raw, str) else raw
+    assert attrs["aum_cny"] == 1 and "11010519491231002X" not in json.dumps(attrs)
+    token = attrs["id_number"]["$enc"].encode()
+    assert json.loads(Fernet(os.environ["XINSHENG_PII_KEYS"].split(",")[0]).decrypt(token)) == "11010519491231002X"
+
+
 @pytest.mark.parametrize("tamper", [None, 3], ids=["intact", "changed-before"])
 def test_rekeying_an_existing_log(db_url, settings_env, tmp_path, tamper):
     with _fresh_database(db_url, tmp_path) as url:
@@ -84,6 +106,7 @@ def test_rekeying_an_existing_log(db_url, settings_env, tmp_path, tamper):
         try:
             _migrate(engine, *OLD)
             old_hashes = _old_log(engine, tamper)
+            _old_customer(engine)
             no_key = {k: v for k, v in settings_env.items() if k != "XINSHENG_AUDIT_KEY"}
             refused = run(["db", "upgrade"], {**no_key, "XINSHENG_DATABASE_URL": url})
             assert refused.returncode == 2 and "XINSHENG_AUDIT_KEY is not set" in refused.stderr
@@ -105,6 +128,7 @@ def test_rekeying_an_existing_log(db_url, settings_env, tmp_path, tamper):
             else:
                 assert rekeyed["detail"] == {"entries": 5, "legacy_head": old_hashes[-1], "legacy_ok": True,
                                              "legacy_problems": []}
+            _attributes_now_encrypted(engine)
             with session_scope(engine) as s:
                 assert verify_chain(s).ok
                 assert (s.get(AuditHead, 1).seq, s.get(AuditHead, 1).hash) == (6, rekeyed["hash"])

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime, utcnow
-from xinsheng.privacy.crypto import EncryptedText
+from xinsheng.db import Base, BigIntKey, UTCDateTime, utcnow
+from xinsheng.privacy.crypto import EncryptedAttributes, EncryptedText
 
 CHANNELS = ("ivr", "phone", "app", "web", "wechat", "chat", "email", "sms", "branch", "social")
 
@@ -17,7 +17,9 @@ class Customer(Base):
 
     ``is_placeholder`` marks a customer created because a contact named an unknown
     ``customer_ref``; a later customer record fills it in. ``name`` is personal data:
-    stored encrypted (privacy/crypto.py), found by exact name through ``name_index``.
+    stored encrypted (privacy/crypto.py), found by exact name through ``name_index``;
+    so are the values of ``attributes`` under ``XINSHENG_PII_ATTRIBUTE_KEYS`` (phone, ID
+    number …), decrypted only for viewers who may see personal data.
     """
 
     __tablename__ = "customers"
@@ -33,7 +35,7 @@ class Customer(Base):
     risk_level: Mapped[int | None] = mapped_column(Integer)
     preferred_channel: Mapped[str | None] = mapped_column(String(16))
     advisor_ref: Mapped[str | None] = mapped_column(String(64), index=True)
-    attributes: Mapped[dict] = mapped_column(JSONType, default=dict)
+    attributes: Mapped[dict] = mapped_column(EncryptedAttributes, default=dict)
     is_placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -13,7 +13,7 @@ from xinsheng.errors import NotFound
 from xinsheng.identity.principal import Principal
 from xinsheng.interactions.models import Interaction
 from xinsheng.interactions.service import channel_counts
-from xinsheng.privacy.crypto import keyring
+from xinsheng.privacy.crypto import keyring, reveal_attributes
 from xinsheng.privacy.display import mask_attributes, mask_name, mask_text
 
 
@@ -41,7 +41,8 @@ def get_profile(session: Session, customer_ref: str, viewer: Principal | None = 
     """Profile, preference/taboo notes, open cases and contact counts per channel.
 
     Name, notes and contact details are masked unless ``viewer`` may see them
-    (``customers.pii``) or unmasks them (``customers.unmask``; the caller logs why).
+    (``customers.pii``) or unmasks them (``customers.unmask``; the caller logs why);
+    attribute values stored encrypted are decrypted only then (``******`` otherwise).
     Row-level access is the caller's check (``customers.access``), made before this.
     """
     customer = get_customer(session, customer_ref)
@@ -51,7 +52,9 @@ def get_profile(session: Session, customer_ref: str, viewer: Principal | None = 
         "open_cases": [CaseSummary.model_validate(c) for c in list_open_cases(session, customer.id)],
         "contacts_by_channel": channel_counts(session, customer.id),
     })
-    return profile if shows_pii(viewer, unmask=unmask) else mask_profile(profile)
+    if shows_pii(viewer, unmask=unmask):  # the only place attributes are decrypted
+        return profile.model_copy(update={"attributes": reveal_attributes(profile.attributes)})
+    return mask_profile(profile)
 
 
 def mask_profile(profile: CustomerRead) -> CustomerRead:

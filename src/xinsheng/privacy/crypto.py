@@ -6,6 +6,12 @@ first and ``xinsheng keys rotate`` re-encrypts the rows. Encrypted values cannot
 searched, so exact-name search uses a *blind index*: an HMAC-SHA256 of the normalised
 value under a key derived (HKDF) from each Fernet key.
 
+Customer ``attributes`` (free JSON) are stored with the values of the keys listed in
+``XINSHENG_PII_ATTRIBUTE_KEYS`` (phone, ID number, e-mail, address …, at any depth)
+encrypted as ``{"$enc": "<Fernet token>"}`` (:class:`EncryptedAttributes`); they are read
+back encrypted and decrypted only for a viewer who may see personal data
+(:func:`reveal_attributes`, called by ``customers.service.get_profile``).
+
 Outside the demo there is no default key: a missing key stops the server and every
 command that touches personal data. In demo mode (``XINSHENG_MODE=demo``) a key is
 generated once into ``XINSHENG_HOME/pii.key`` (permissions 0600).
@@ -15,17 +21,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import logging
 import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Text
+from sqlalchemy import JSON, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
 from xinsheng.config import get_settings
@@ -162,3 +171,88 @@ class EncryptedText(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect) -> str | None:
         return None if value is None else keyring().decrypt(value)
+
+
+#: the key of an encrypted attribute value: ``{"$enc": "<Fernet token>"}``
+ENC = "$enc"
+
+
+def is_encrypted(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and isinstance(value.get(ENC), str)
+
+
+def attribute_keys() -> frozenset[str]:
+    """The configured attribute keys whose values are personal data (lower case)."""
+    return frozenset(k.strip().lower() for k in get_settings().pii_attribute_keys if k.strip())
+
+
+def encrypt_attributes(value: Any, keys: frozenset[str], ring: Keyring) -> Any:
+    """A copy of ``value`` with the values of ``keys`` (at any depth) encrypted; values
+    already encrypted are left as they are."""
+    if isinstance(value, list):
+        return [encrypt_attributes(v, keys, ring) for v in value]
+    if not isinstance(value, dict) or is_encrypted(value):
+        return value
+    out = {}
+    for k, v in value.items():
+        if str(k).lower() in keys and v is not None and not is_encrypted(v):
+            out[k] = {ENC: ring.encrypt(json.dumps(v, ensure_ascii=False))}
+        else:
+            out[k] = encrypt_attributes(v, keys, ring)
+    return out
+
+
+def reveal_attributes(value: Any, ring: Keyring | None = None) -> Any:
+    """A copy of ``value`` with every encrypted value decrypted (for viewers who may see it)."""
+    if is_encrypted(value):
+        return json.loads((ring or keyring()).decrypt(value[ENC]))
+    if isinstance(value, list):
+        return [reveal_attributes(v, ring) for v in value]
+    if isinstance(value, dict):
+        ring = ring or keyring()
+        return {k: reveal_attributes(v, ring) for k, v in value.items()}
+    return value
+
+
+def rotate_attributes(value: Any, ring: Keyring) -> tuple[Any, int]:
+    """``value`` with every token under an old key re-encrypted under the current one;
+    returns it and how many were re-encrypted."""
+    if is_encrypted(value):
+        return (value, 0) if ring.is_current(value[ENC]) else ({ENC: ring.rotate(value[ENC])}, 1)
+    if isinstance(value, (list, dict)):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        done, count = {}, 0
+        for k, v in items:
+            done[k], n = rotate_attributes(v, ring)
+            count += n
+        return (done if isinstance(value, dict) else list(done.values())), count
+    return value, 0
+
+
+class EncryptedAttributes(TypeDecorator):
+    """A JSON column (JSONB on PostgreSQL) whose personal-data values are stored encrypted.
+
+    Writes encrypt the values of ``XINSHENG_PII_ATTRIBUTE_KEYS``; reads return them still
+    encrypted (``{"$enc": …}``): decrypting is the reader's decision (:func:`reveal_attributes`).
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: Any, dialect) -> Any:
+        if not value:
+            return value
+        keys = attribute_keys()
+        return encrypt_attributes(value, keys, keyring()) if keys and mentions_keys(value, keys) else value
+
+
+def mentions_keys(value: Any, keys: frozenset[str]) -> bool:
+    """Whether any dict key of ``value`` (any depth) is in ``keys`` (no key needed otherwise)."""
+    if isinstance(value, dict):
+        return any(str(k).lower() in keys or mentions_keys(v, keys) for k, v in value.items())
+    if isinstance(value, list):
+        return any(mentions_keys(v, keys) for v in value)
+    return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xinsheng.privacy.crypto import is_encrypted
 from xinsheng.voc.masking import mask_pii
 
 PII_KEYS = ("phone", "mobile", "tel", "email", "id_number", "id_card", "cn_id", "card", "address",
@@ -31,8 +32,15 @@ def mask_tail(value: str, keep: int = 4) -> str:
     return "*" * max(0, len(value) - keep) + value[-keep:] if len(value) > keep else "*" * len(value)
 
 
+#: what an attribute value stored encrypted shows to a viewer who may not decrypt it
+ENCRYPTED_MASK = "******"
+
+
 def mask_attributes(value: Any, key: str = "") -> Any:
-    """A copy of ``value`` with contact details masked, at any depth."""
+    """A copy of ``value`` with contact details masked, at any depth; a value stored
+    encrypted stays unread (:data:`ENCRYPTED_MASK`)."""
+    if is_encrypted(value):
+        return ENCRYPTED_MASK
     if isinstance(value, dict):
         return {k: mask_attributes(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):

@@ -1,4 +1,6 @@
-"""Key rotation: re-encrypt every encrypted field with the current key, refresh blind indexes."""
+"""Key rotation: re-encrypt every encrypted field with the current key, refresh blind indexes;
+encrypt customer attribute values of keys added to XINSHENG_PII_ATTRIBUTE_KEYS since they
+were stored."""
 from __future__ import annotations
 
 import logging
@@ -7,7 +9,7 @@ from sqlalchemy import Text, column, select, table, update
 from sqlalchemy.engine import Engine
 
 from xinsheng.db import session_scope
-from xinsheng.privacy.crypto import keyring
+from xinsheng.privacy.crypto import attribute_keys, encrypt_attributes, keyring, rotate_attributes
 
 log = logging.getLogger(__name__)
 
@@ -52,4 +54,32 @@ def rotate_keys(engine: Engine, batch: int = 1000) -> dict:
         report[f"{name}.{col}"] = {"rows": seen, "reencrypted": reencrypted,
                                    **({"reindexed": reindexed} if index_col else {})}
         log.info("rotated %s.%s: %d of %d re-encrypted", name, col, reencrypted, seen)
+    report["customers.attributes"] = rotate_customer_attributes(engine, batch)
     return report
+
+
+def rotate_customer_attributes(engine: Engine, batch: int = 1000) -> dict:
+    """Re-encrypt attribute values under an old key; encrypt values of listed keys that are
+    still in clear (a key added to the list later). Batched and resumable like the rest."""
+    from xinsheng.customers.models import Customer
+
+    ring, keys = keyring(), attribute_keys()
+    seen = reencrypted = encrypted = 0
+    last = 0
+    while True:
+        with session_scope(engine) as session:
+            rows = session.execute(select(Customer.id, Customer.attributes).where(Customer.id > last)
+                                   .order_by(Customer.id).limit(batch)).all()
+            for row_id, attrs in rows:
+                rotated, n = rotate_attributes(attrs or {}, ring)
+                sealed = encrypt_attributes(rotated, keys, ring)
+                if n or sealed != rotated:
+                    encrypted += sealed != rotated
+                    reencrypted += n
+                    session.execute(update(Customer).where(Customer.id == row_id).values(attributes=sealed))
+            seen += len(rows)
+        if len(rows) < batch:
+            break
+        last = rows[-1][0]
+    log.info("customer attributes: %d values re-encrypted, %d customers' clear values encrypted", reencrypted, encrypted)
+    return {"rows": seen, "reencrypted": reencrypted, "newly_encrypted": encrypted}

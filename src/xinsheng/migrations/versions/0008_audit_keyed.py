@@ -15,6 +15,10 @@ Revises: 0007_notify, 0002_identity
   hidden: it is named in that entry. Re-keying rewrites each entry once (minutes for
   millions of entries).
 * An index on (action, ip, at) for the per-address sign-in limit.
+* Customer attribute values under ``XINSHENG_PII_ATTRIBUTE_KEYS`` (phone, ID number …)
+  stored in clear by an older xinsheng are encrypted (needs ``XINSHENG_PII_KEYS``, or demo
+  mode, when there are any). A key added to the list later is handled by
+  ``xinsheng keys rotate``.
 
 Downgrade recomputes the plain SHA-256 chain and drops the head, control table and triggers.
 """
@@ -102,6 +106,21 @@ def upgrade() -> None:
     op.execute(_PG_NO_DELETE if bind.dialect.name == "postgresql" else _SQLITE_NO_DELETE)
     if key is not None:
         _rekey(bind, key)
+    _encrypt_attributes(bind)
+
+
+def _encrypt_attributes(bind) -> None:
+    from xinsheng.privacy.crypto import attribute_keys, mentions_keys, encrypt_attributes, keyring
+
+    keys = attribute_keys()
+    customers = sa.table("customers", sa.column("id", sa.BigInteger()), sa.column("attributes", _JSON))
+    ring = None
+    for row_id, attrs in bind.execute(sa.select(customers.c.id, customers.c.attributes)).all():
+        if keys and attrs and mentions_keys(attrs, keys):
+            ring = ring or keyring()
+            sealed = encrypt_attributes(attrs, keys, ring)
+            if sealed != attrs:
+                bind.execute(sa.update(customers).where(customers.c.id == row_id).values(attributes=sealed))
 
 
 def _rows(bind):

@@ -30,7 +30,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -52,8 +53,10 @@ SYSTEM = "system"
 _LOCK_SPACE = 0x5843 << 48  # advisory-lock keys of "a customer's cases" (customer id in the low bits)
 _IN_CHUNK = 2000
 
-#: the moment the flow treats as now; tests and replays may set it
+#: the moment the flow treats as now; tests may set it
 clock: Callable[[], datetime] = utcnow
+#: while history is replayed (:func:`replaying`): the end of the history
+_replay_until: datetime | None = None
 
 
 @dataclass
@@ -88,22 +91,42 @@ def uninstall() -> None:
     unregister_batch_hook(HOOK)
 
 
+@contextmanager
+def replaying(until: datetime) -> Iterator[None]:
+    """Ingest history that ends at ``until`` (the demo bank) as if it happened as it goes: each
+    batch is handled as of its newest contact (so a case is not escalated for a deadline that
+    had not passed when its contacts came in), and the auto-open age limit counts back from
+    ``until``."""
+    global _replay_until
+    before, _replay_until = _replay_until, until
+    try:
+        yield
+    finally:
+        _replay_until = before
+
+
 def on_ingested(session: Session, contacts: list[dict]) -> FlowReport:
     """The ingest hook: see the module's docstring."""
     rules = default_auto_open()
     todo = [c for c in contacts if c.get("customer_id") and c.get("analysis") and rules.takes(c.get("direction"))]
     if not todo:
         return FlowReport()
+    if _replay_until is not None:
+        newest = max(c["started_at"] for c in contacts)
+        return process_contacts(session, todo, rules, now=min(newest, _replay_until), age_from=_replay_until)
     return process_contacts(session, todo, rules, now=clock())
 
 
-def process_contacts(session: Session, contacts: list[dict], rules: AutoOpen, *, now: datetime) -> FlowReport:
+def process_contacts(session: Session, contacts: list[dict], rules: AutoOpen, *, now: datetime,
+                     age_from: datetime | None = None) -> FlowReport:
     """Attach or open for ``contacts`` (stored, analysed, of known customers), then evaluate
-    the escalation rules of every case that changed."""
+    the escalation rules of every case that changed. ``age_from``: the moment the auto-open
+    age limit counts back from (default ``now``)."""
     report = FlowReport()
     contacts = sorted(contacts, key=lambda c: (c["started_at"], c["id"]))
+    age_from = age_from or now
     openers = {c["customer_id"] for c in contacts
-               if rules.opens(c["analysis"], c.get("channel"), c["started_at"], now)}
+               if rules.opens(c["analysis"], c.get("channel"), c["started_at"], age_from)}
     _lock_customers(session, openers)
     open_cases = _open_cases(session, {c["customer_id"] for c in contacts})
     touched: dict[int, dict] = {}
@@ -114,7 +137,7 @@ def process_contacts(session: Session, contacts: list[dict], rules: AutoOpen, *,
             if attach(session, case, c, now=now, earlier_days=rules.earlier_contacts_days):
                 report.attached += 1
                 touched[case.id] = c
-        elif c["customer_id"] in openers and rules.opens(c["analysis"], c.get("channel"), c["started_at"], now):
+        elif c["customer_id"] in openers and rules.opens(c["analysis"], c.get("channel"), c["started_at"], age_from):
             case = open_from_contact(session, c, rules, now=now)
             open_cases.setdefault(c["customer_id"], []).append(case)
             report.opened.append(case.id)
@@ -270,5 +293,5 @@ def fire(session: Session, case: Case, firing: Firing, *, now: datetime) -> bool
 
 from xinsheng.cases.facts import case_facts  # noqa: E402  (split for size)
 
-__all__ = ["install", "uninstall", "on_ingested", "process_contacts", "attach", "open_from_contact",
+__all__ = ["install", "uninstall", "replaying", "on_ingested", "process_contacts", "attach", "open_from_contact",
            "evaluate_case", "fire", "case_facts", "rules_in_force", "FlowReport", "clock"]

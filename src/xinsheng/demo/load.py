@@ -1,14 +1,24 @@
-"""Writes a generated demo bank into the database through the ingest path."""
+"""Writes a generated demo bank into the database through the ingest path.
+
+The bank's contacts go through ingest with the cases flow on, replayed as they happened
+(``cases.flows.replaying``): complaints of the last 30 days open real cases with their clocks,
+repeat contacts join them and the escalation rules fire (the planted repeat callers about a
+wealth redemption that has not arrived are escalated by the repeat-contact rule). Then, as
+the bank's staff would have: a case whose customer was later told it was resolved is decided
+and closed (with a root cause), and one a tier-2/3 agent called back about is acknowledged
+and theirs. Finally one sweep as of the demo's "now" — its newest contact — warns, breaches
+and escalates what is due, so some cases are near their deadline or past it.
+"""
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from xinsheng.cases.models import Case
+from xinsheng.cases.models import OPEN_STATUSES, Case, CaseContact, CaseEvent
 from xinsheng.config import get_settings
 from xinsheng.customers.models import Customer
 from xinsheng.db import dialect_insert, session_scope, utcnow
@@ -16,10 +26,18 @@ from xinsheng.demo.generator import DemoBank
 from xinsheng.identity.models import User
 from xinsheng.ingest.readers import records_from_list
 from xinsheng.ingest.service import ingest_records
-from xinsheng.interactions.models import Interaction
+from xinsheng.interactions.models import Interaction, InteractionAnalysis
 
 log = logging.getLogger(__name__)
 TIER_ROLES = {1: "agent", 2: "support", 3: "expert"}
+#: the root causes (溯源整改) the demo's staff record, by the topic's family
+ROOT_CAUSES = {
+    "mobile_banking": ("system_fault", "product_design"), "transfer": ("process", "system_fault"),
+    "cards": ("process", "communication"), "credit_card": ("communication", "process"),
+    "fees": ("communication", "product_design"), "wealth": ("third_party", "process", "communication"),
+    "loans": ("process", "communication"), "service": ("staff_conduct", "communication"),
+    "account": ("process", "customer_misunderstanding"),
+}
 
 
 def database_is_empty(engine: Engine) -> bool:
@@ -28,7 +46,10 @@ def database_is_empty(engine: Engine) -> bool:
 
 
 def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None] | None = None) -> dict:
-    """Customers, staff, interactions and the open cases of the demo bank."""
+    """Customers, staff, interactions and the cases of the demo bank."""
+    from xinsheng.cases.flows import install, replaying
+    from xinsheng.cases.sweep import run_sweep
+
     customers = ingest_records(records_from_list(bank.customers), "customers", engine)
     _load_staff(bank, engine)
     done = [0]
@@ -38,10 +59,19 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
             on_progress(record.line - done[0])
         done[0] = record.line
 
-    interactions = ingest_records(records_from_list(bank.interactions), "interactions", engine,
-                                  on_progress=progress, workers=get_settings().ingest_workers)
-    cases = _open_cases(engine)
-    return {"customers": customers.accepted, "interactions": interactions.to_dict(), "open_cases": cases}
+    install(status_provider=False)
+    now = max((datetime.fromisoformat(r["started_at"]) for r in bank.interactions), default=utcnow())
+    with replaying(until=now):
+        interactions = ingest_records(records_from_list(bank.interactions), "interactions", engine,
+                                      on_progress=progress, workers=get_settings().ingest_workers)
+    handled = _handle_cases(engine)
+    sweep = run_sweep(engine, now)
+    with session_scope(engine) as session:
+        total = session.scalar(select(func.count()).select_from(Case)) or 0
+        still_open = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN_STATUSES))) or 0
+    return {"customers": customers.accepted, "interactions": interactions.to_dict(), "open_cases": still_open,
+            "cases": {"total": total, "closed": handled["closed"], "acknowledged": handled["acknowledged"],
+                      "now": now.isoformat(), "sweep": sweep.to_dict()}}
 
 
 def _load_staff(bank: DemoBank, engine: Engine) -> None:
@@ -59,42 +89,65 @@ def _load_staff(bank: DemoBank, engine: Engine) -> None:
             session.execute(dialect_insert(session, User).on_conflict_do_nothing(), rows)
 
 
-def _open_cases(engine: Engine) -> int:
-    """A case for each escalated or pending complaint of the last 30 days not resolved since."""
+def _handle_cases(engine: Engine) -> dict:
+    """What the demo's staff did with the cases: closed the resolved, took the called-back."""
+    out = {"closed": 0, "acknowledged": 0}
     with session_scope(engine) as session:
-        latest = session.scalar(select(func.max(Interaction.started_at)))
-        if latest is None:
-            return 0
-        stmt = select(Interaction).where(
-            Interaction.started_at >= latest - timedelta(days=30),
-            Interaction.customer_id.is_not(None),
-        ).order_by(Interaction.started_at.desc())
-        resolved_later: set[tuple] = set()
-        rows, seen = [], set()
-        for inter in session.scalars(stmt):  # newest first
-            key = (inter.customer_id, (inter.attributes or {}).get("topic"))
-            if inter.outcome == "resolved":
-                resolved_later.add(key)
-            elif _is_open_complaint(inter) and key not in resolved_later and key not in seen:
-                seen.add(key)
-                rows.append(_case_row(inter))
-        if rows:
-            session.execute(dialect_insert(session, Case).on_conflict_do_nothing(), rows)
-        return len(rows)
+        users = dict(session.execute(select(User.agent_ref, User.id).where(User.agent_ref.is_not(None))).all())
+        for case in session.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.id)):
+            later = _later_contacts(session, case)
+            resolved = next((c for c in later if c.outcome == "resolved"), None)
+            callback = next((c for c in later if c.direction == "outbound"), None)
+            if resolved is not None:
+                _close(session, case, resolved)
+                out["closed"] += 1
+            elif callback is not None:
+                _acknowledge(session, case, callback, users.get(callback.agent_ref))
+                out["acknowledged"] += 1
+    return out
 
 
-def _is_open_complaint(inter: Interaction) -> bool:
-    return inter.outcome == "escalated" or (inter.event == "complaint_filed" and inter.outcome == "pending")
+def _later_contacts(session, case: Case) -> list[Interaction]:
+    """The customer's contacts after the case opened whose analysis names its topic, oldest first."""
+    stmt = (select(Interaction, InteractionAnalysis.topics)
+            .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+            .where(Interaction.customer_id == case.customer_id, Interaction.started_at > case.accepted_at)
+            .order_by(Interaction.started_at, Interaction.id))
+    topic = case.topic or ""
+    return [i for i, topics in session.execute(stmt)
+            if any((t.get("code") or "") == topic or (t.get("code") or "").startswith(topic + ".") for t in topics or ())]
 
 
-def _case_row(inter: Interaction) -> dict:
-    topic = (inter.attributes or {}).get("topic")
-    title = (inter.text or inter.event or "客户诉求").split("\n")[0][:60]
-    return {
-        "case_ref": f"C{inter.id:08d}", "customer_id": inter.customer_id,
-        "kind": "complaint" if inter.outcome == "escalated" else "request",
-        "title": title, "status": "open", "tier": 2 if inter.outcome == "escalated" else 1,
-        "authority_level": 1, "topic": topic, "source_interaction_id": inter.id,
-        "opened_at": inter.started_at, "due_at": inter.started_at + timedelta(days=5),
-        "attributes": {},
-    }
+def _close(session, case: Case, resolved: Interaction) -> None:
+    decided = resolved.started_at
+    closed = decided + timedelta(hours=2)
+    causes = ROOT_CAUSES.get((case.topic or "").split(".")[0], ("other",))
+    case.status, case.decided_at, case.decided_by = "closed", decided, "demo"
+    case.resolution = "已与客户确认问题解决" if case.kind == "complaint" else "已办结"
+    case.compensation_cny = 0
+    case.root_cause, case.customer_accepted, case.closed_at = causes[case.id % len(causes)], True, closed
+    case.sla_state = "breached" if case.due_at is not None and decided >= case.due_at else case.sla_state
+    case.acknowledged_at = case.acknowledged_at or decided
+    case.next_progress_at, case.updated_at = None, closed
+    session.add_all([
+        CaseEvent(case_id=case.id, at=decided, actor="demo", action="decide", text=case.resolution,
+                  detail={"compensation_cny": "0.00", "in_time": case.due_at is None or decided < case.due_at}),
+        CaseEvent(case_id=case.id, at=closed, actor="demo", action="close",
+                  detail={"root_cause": case.root_cause, "customer_accepted": True}),
+    ])
+    _attach(session, case, resolved)
+
+
+def _acknowledge(session, case: Case, callback: Interaction, user_id: int | None) -> None:
+    case.acknowledged_at, case.status = callback.started_at, "in_progress"
+    case.owner_user_id = case.owner_user_id or user_id
+    session.add(CaseEvent(case_id=case.id, at=callback.started_at, actor=(callback.agent_ref or "demo").lower(),
+                          action="acknowledge", detail={"via": "callback"}))
+    _attach(session, case, callback)
+
+
+def _attach(session, case: Case, contact: Interaction) -> None:
+    stmt = (dialect_insert(session, CaseContact.__table__)
+            .values(case_id=case.id, interaction_id=contact.id, at=contact.started_at, repeat=False)
+            .on_conflict_do_nothing(index_elements=["case_id", "interaction_id"]))
+    session.execute(stmt)

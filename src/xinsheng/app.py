@@ -119,14 +119,14 @@ def _install_error_handlers(app: FastAPI) -> None:
                 return _sign_in_redirect(request)
             return JSONResponse(exc.to_dict(), status_code=401, headers={"WWW-Authenticate": "Bearer"})
         if _wants_html(request):
-            return render_error(request, exc.status, exc.message)
+            return render_error(request, exc.status, exc.message, exc)
         return JSONResponse(exc.to_dict(), status_code=exc.status)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
         body = _http_error_body(request, exc)
         if _wants_html(request):
-            return render_error(request, exc.status_code, body["message"])
+            return render_error(request, exc.status_code, body["message"], exc)
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(body["data"]["allowed"])

@@ -10,10 +10,14 @@ class XinshengError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, *, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, *, data: dict[str, Any] | None = None, key: str | None = None,
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.data = data or {}
+        #: the web catalogue's words for pages (``web.messages.error_text``); the API keeps ``message``
+        self.key = key
+        self.params = params or {}
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, "data": self.data}

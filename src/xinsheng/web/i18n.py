@@ -1,10 +1,17 @@
 """The web UI's two languages: Chinese (default) and English.
 
-The language comes from ``?lang=zh|en`` (remembered in a cookie) or the cookie.
+The language comes from ``?lang=zh|en`` (remembered in a cookie) or the cookie; on the
+sign-in page also from the ``lang`` of the page it goes back to (``next``). The entries
+for codes (events, emotions, audit actions …) are in ``texts_codes``, those of error
+pages, form errors and empty states in ``texts_messages``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from urllib.parse import parse_qs, urlsplit
+
 from fastapi import Request
+from markupsafe import Markup, escape
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -156,11 +163,51 @@ TEXTS: dict[str, dict[str, str]] = {
     "revoke": {"zh": "吊销", "en": "Revoke"},
     "new_token": {"zh": "新建 API 令牌", "en": "New API token"},
     "expires_days": {"zh": "有效天数（留空为长期）", "en": "Valid for days (empty: no expiry)"},
+    "token_name": {"zh": "令牌名称（调用方系统）", "en": "Token name (the calling system)"},
+    "age_band": {"zh": "{lo}–{hi}岁", "en": "{lo}–{hi}"},
+    "age_band_top": {"zh": "{lo}岁以上", "en": "{lo} and over"},
+    "sent_by_bank": {"zh": "银行发出", "en": "Sent by the bank"},
+    "bank_call": {"zh": "银行外呼", "en": "Call by the bank"},
+    "emotions": {"zh": "情绪", "en": "Emotions"},
+    "flags": {"zh": "标记", "en": "Flags"},
+    "page_of": {"zh": "第 {a}–{b} 位，共 {n} 位", "en": "{a}–{b} of {n}"},
+    "next_page": {"zh": "下一页", "en": "Next page"},
+    "prev_page": {"zh": "上一页", "en": "Previous page"},
+    "from": {"zh": "从", "en": "From"},
+    "to": {"zh": "到", "en": "To"},
+    "quote_open": {"zh": "「", "en": "“"},
+    "quote_close": {"zh": "」", "en": "”"},
+    "tz_Asia/Shanghai": {"zh": "北京时间", "en": "China time"},
+    "tz_Asia/Hong_Kong": {"zh": "香港时间", "en": "Hong Kong time"},
+    "tz_UTC": {"zh": "协调世界时", "en": "UTC"},
 }
 
 
+from xinsheng.web.texts_codes import code_texts  # noqa: E402
+from xinsheng.web.texts_home import HOME  # noqa: E402
+from xinsheng.web.texts_messages import MESSAGES  # noqa: E402
+
+TEXTS.update(code_texts())
+TEXTS.update({k: {"zh": zh, "en": en} for table in (MESSAGES, HOME) for k, (zh, en) in table.items()})
+
+
+def lang_in_next(request: Request) -> str | None:
+    """The ``lang`` of the page a sign-in redirect will go back to (``/signin?next=/%3Flang%3Den``)."""
+    target = request.query_params.get("next") or ""
+    if "?" not in target:
+        return None
+    lang = parse_qs(urlsplit(target).query).get("lang", [None])[0]
+    return lang if lang in LANGS else None
+
+
+def chosen_lang(request: Request) -> str | None:
+    """The language this request asks for (``?lang=``, or the one in ``next``), if any."""
+    lang = request.query_params.get("lang")
+    return lang if lang in LANGS else lang_in_next(request)
+
+
 def pick_lang(request: Request) -> str:
-    lang = request.query_params.get("lang") or request.cookies.get("lang") or DEFAULT_LANG
+    lang = chosen_lang(request) or request.cookies.get("lang") or DEFAULT_LANG
     return lang if lang in LANGS else DEFAULT_LANG
 
 
@@ -187,3 +234,89 @@ class Translator:
 
     def segment(self, code: str | None) -> str:
         return self(f"seg_{code}", code or "") if code else ""
+
+    def fmt(self, key: str, **params) -> str:
+        """The entry filled with ``params`` (``{n}``, ``{field}`` …)."""
+        text = self(key)
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+
+    def fmt_data(self, key: str, **params) -> Markup:
+        """Like ``fmt``, for HTML: each text parameter (a name, a reference, what was typed) is
+        marked as data (``data-user-content``), shown as it is, in whatever script; ``Markup``
+        parameters (catalogue words) and numbers are inserted as they are."""
+        marked = {k: v if isinstance(v, Markup) or not isinstance(v, str)
+                  else Markup('<span data-user-content>{}</span>').format(v) for k, v in params.items()}
+        try:
+            return escape(self(key)).format(**marked)
+        except (KeyError, IndexError, ValueError):
+            return escape(self(key))
+
+    def timezone(self, name: str) -> Markup:
+        """A time zone as people call it (北京时间 for Asia/Shanghai); others as their identifier."""
+        if f"tz_{name}" in TEXTS:
+            return escape(self(f"tz_{name}"))
+        return Markup('<span translate="no">{}</span>').format(name)
+
+    def known(self, prefix: str, code: str | None) -> bool:
+        return bool(code) and f"{prefix}_{code}" in TEXTS
+
+    def code(self, prefix: str, code: str | None) -> Markup:
+        """A code's words (``t.code("ev", "login_success")``): an unknown code is shown readably
+        (``foo_bar`` → "foo bar") and marked as data (``data-user-content``), never as a raw key."""
+        if not code:
+            return Markup("")
+        if self.known(prefix, code):
+            return escape(self(f"{prefix}_{code}"))
+        readable = code.replace("_", " ").replace(".", " · ")
+        return Markup('<span class="code" data-user-content>{}</span>').format(readable)
+
+    def event(self, code: str | None) -> Markup:
+        return self.code("ev", code)
+
+    def emotion(self, code: str) -> Markup:
+        return self.code("emo", code)
+
+    def flag(self, code: str) -> Markup:
+        return self.code("flag", code)
+
+    def audit_action(self, code: str | None) -> Markup:
+        return self.code("audit_act", code)
+
+    def target_type(self, code: str | None) -> Markup:
+        return self.code("tt", code)
+
+    def scope(self, code: str) -> Markup:
+        return self.code("scope", code)
+
+    def topic(self, code: str | None, label: str | None = None) -> str:
+        """A VOC topic code as the taxonomy names it in this language (``label``: the stored one)."""
+        if not code:
+            return ""
+        found = _topic_labels().get(self.lang, {}).get(code)
+        return found or label or code
+
+    def age_band(self, age: int | None) -> str:
+        """Ten-year band of an age: 70–79岁 / 70–79 (the profile shows no exact age)."""
+        if age is None or age < 0:
+            return ""
+        lo = age // 10 * 10
+        if lo >= 90:
+            return self.fmt("age_band_top", lo=90)
+        return self.fmt("age_band", lo=lo, hi=lo + 9)
+
+
+@lru_cache(maxsize=1)
+def _topic_labels() -> dict[str, dict[str, str]]:
+    """{lang: {code: label}} of the VOC taxonomy in force (``XINSHENG_VOC_TAXONOMY`` or the shipped one)."""
+    from xinsheng.config import get_settings
+    from xinsheng.voc.topics import Taxonomy
+
+    tax = get_settings().voc_taxonomy
+    try:
+        leaves = Taxonomy.load(str(tax) if tax else None).leaves
+    except Exception:  # noqa: BLE001 - a broken taxonomy is the VOC engine's to report; show labels as stored
+        return {"zh": {}, "en": {}}
+    return {"zh": {leaf.code: leaf.label for leaf in leaves}, "en": {leaf.code: leaf.label_en for leaf in leaves}}

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from xinsheng.config import get_settings
 from xinsheng.web.assets import static_url
-from xinsheng.web.i18n import Translator, pick_lang
+from xinsheng.web.i18n import Translator, chosen_lang, pick_lang
 
 _ROOT = Path(__file__).parent.parent
 templates = Jinja2Templates(directory=[str(_ROOT / "web" / "templates")] + [
@@ -40,10 +40,19 @@ def render(request: Request, name: str, context: dict, status_code: int = 200) -
         {"t": Translator(lang), "lang": lang, "me": me, "csrf": me.csrf_token if me else None, **context},
         status_code=status_code,
     )
-    if request.query_params.get("lang") == lang:
+    if chosen_lang(request) == lang:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
 
 
-def render_error(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+def render_error(request: Request, status: int, message: str, error: Exception | None = None) -> HTMLResponse:
+    """The error page in the request's language: ``error`` (the exception) is told in the
+    catalogue's words (``web.messages``); ``message`` is the English one the API gives."""
+    from xinsheng.web.messages import error_text
+
+    t = Translator(pick_lang(request))
+    me = getattr(request.state, "principal", None)
+    shown = error_text(error, t, me, path=request.url.path) if error is not None else (
+        message if t.lang == "en" else t(f"err_status_{status}", t("err_status_400")))
+    return render(request, "error.html", {"status": status, "message": shown,
+                                          "title": t(f"err_title_{status}", t("error"))}, status_code=status)

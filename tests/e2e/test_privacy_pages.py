@@ -42,7 +42,7 @@ def test_supervisor_sees_the_name_and_analyst_sees_it_masked(seeded, browser, si
         page.goto(seeded + "/")
         expect(page.locator("body")).not_to_contain_text("王建国")
         page.fill("#q", "王建国")
-        expect(page.locator("#search-results")).to_contain_text("没有找到客户")
+        expect(page.locator("#search-results")).to_contain_text("你的角色看不到客户姓名，不能按姓名查找")
         page.fill("#q", "C-WA")
         expect(page.locator("#search-results")).to_contain_text("王**")
 

@@ -1,6 +1,8 @@
 """Knowledge pages as a signed-in agent or knowledge manager (HTML over HTTP)."""
 from __future__ import annotations
 
+import re
+
 from tests.knowledge.conftest import add_message
 
 
@@ -66,6 +68,13 @@ def test_article_list_imports_a_file_and_links_exports(km):
     res = km.post("/knowledge/import", data={"csrf_token": km.csrf_token},
                   files={"file": ("kb.csv", csv_text.encode(), "text/csv")})
     assert res.status_code == 200
-    assert "1 created" in res.text and "1 rejected" in res.text and "line 3" in res.text
+    summary = re.sub(r"<[^>]+>", "", re.search(r'id="kb-import-result">(.*?)</div>', res.text, re.S).group(1))
+    assert "新建 1 篇" in summary and "拒绝 1 篇" in summary, summary
+    assert "第 3 行 (KB-2): 「标题」：必填" in summary, "the rejected record's line and problem, in Chinese"
+    english = km.post("/knowledge/import?lang=en", data={"csrf_token": km.csrf_token},
+                      files={"file": ("kb.csv", csv_text.encode(), "text/csv")})
+    shown = re.sub(r"<[^>]+>", "", english.text)
+    assert re.search(r"0 created, \d updated, \d unchanged, 1 rejected", shown), "KB-1 is there already"
+    assert "line 3 (KB-2): Title: required" in shown
     assert "银行卡怎么挂失" not in res.text and "挂失" in res.text
     assert "/api/v1/kb/export?format=csv" in res.text

@@ -1,6 +1,8 @@
 """Administrators' pages: users (create, disable, enable/unlock, reset password) and API tokens.
 
 A new password or token is shown once, on the page that made it; only hashes are stored.
+A refused form comes back with what was typed and each problem beside its field, in the
+page's language.
 """
 from __future__ import annotations
 
@@ -16,27 +18,40 @@ from xinsheng.identity.actions import (
 )
 from xinsheng.identity.permissions import ROLES, SCOPE_HELP
 from xinsheng.identity.security import generate_password
-from xinsheng.identity.service import get_user, list_tokens, list_users
+from xinsheng.identity.service import get_user, list_tokens, page_users
+from xinsheng.web.i18n import Translator, pick_lang
+from xinsheng.web.messages import field_errors
 from xinsheng.web.templating import render
 
 router = APIRouter(prefix="/admin", dependencies=[require("users.manage")])
-Text = Annotated[str, Form(max_length=128)]
+#: longest text a form field takes
+MAX_TEXT = 128
+USERS_PAGE = 50
+Text = Annotated[str, Form()]
 
 
-def _users_page(request: Request, session, **flash):
+def _users_page(request: Request, session, *, offset: int = 0, status: int = 200, **flash):
+    users, total = page_users(session, offset=offset, limit=USERS_PAGE)
     return render(request, "identity/users.html", {
-        "users": list_users(session), "roles": [r for r in ROLES if r != "system"], **flash})
+        "users": users, "total": total, "offset": offset, "page_size": USERS_PAGE,
+        "roles": [r for r in ROLES if r != "system"], "form": {}, "errors": {}, **flash}, status_code=status)
 
 
-def _tokens_page(request: Request, session, **flash):
+def _tokens_page(request: Request, session, *, status: int = 200, **flash):
     return render(request, "identity/tokens.html", {
-        "tokens": list_tokens(session, include_revoked=True), "roles": ROLES, "scopes": SCOPE_HELP, **flash})
+        "tokens": list_tokens(session, include_revoked=True), "roles": ROLES, "scopes": SCOPE_HELP,
+        "form": {"role": "system", "scope": []}, "errors": {}, **flash}, status_code=status)
+
+
+def _t(request: Request) -> Translator:
+    return Translator(pick_lang(request))
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users_page(request: Request, session: SessionDep):
-    """Every person, their role and state."""
-    return _users_page(request, session)
+def users_page(request: Request, session: SessionDep, offset: str = "0"):
+    """Every person, their role and state, ``USERS_PAGE`` at a time."""
+    start = int(offset) if offset.isdigit() and len(offset) < 10 else 0
+    return _users_page(request, session, offset=start)
 
 
 def _int_or_none(value: str, field: str) -> int | None:
@@ -48,16 +63,29 @@ def _int_or_none(value: str, field: str) -> int | None:
         raise InvalidInput(f"{field}: a whole number", data={"field": field}) from None
 
 
+def _too_long(form: dict, t: Translator) -> dict[str, str]:
+    return {k: t.fmt("fe_max_chars", n=MAX_TEXT, got=len(v)) for k, v in form.items()
+            if isinstance(v, str) and len(v) > MAX_TEXT}
+
+
 @router.post("/users", response_class=HTMLResponse)
-def create_user(request: Request, session: SessionDep, audit: Audit, username: Text, role: Text,
+def create_user(request: Request, session: SessionDep, audit: Audit, username: Text = "", role: Text = "",
                 display_name: Text = "", authority_level: Text = "", agent_ref: Text = "",
                 advisor_ref: Text = ""):
     """A new person with a random password, shown once."""
+    form = {"username": username, "role": role, "display_name": display_name,
+            "authority_level": authority_level, "agent_ref": agent_ref, "advisor_ref": advisor_ref}
     password = generate_password()
-    user = do_create_user(session, username=username, role=role, display_name=display_name or None,
-                          password=password, authority_level=_int_or_none(authority_level, "authority_level"),
-                          agent_ref=agent_ref.strip() or None, advisor_ref=advisor_ref.strip() or None)
-    session.commit()
+    try:
+        if errors := _too_long(form, _t(request)):
+            return _users_page(request, session, form=form, errors=errors, status=422)
+        user = do_create_user(session, username=username, role=role, display_name=display_name or None,
+                              password=password, authority_level=_int_or_none(authority_level, "authority_level"),
+                              agent_ref=agent_ref.strip() or None, advisor_ref=advisor_ref.strip() or None)
+        session.commit()
+    except InvalidInput as exc:
+        session.rollback()
+        return _users_page(request, session, form=form, errors=field_errors(exc, _t(request)), status=422)
     audit("user.create", target_type="user", target_ref=user.username, detail={"role": role})
     return _users_page(request, session, new_password=password, for_user=user.username)
 
@@ -66,11 +94,11 @@ def create_user(request: Request, session: SessionDep, audit: Audit, username: T
 def disable_user(username: str, request: Request, session: SessionDep, audit: Audit, me: CurrentUser):
     """No more sign-in; sessions end, tokens are revoked."""
     if username == me.name:
-        raise InvalidInput("you cannot disable yourself", data={"field": "username"})
+        return _users_page(request, session, failed=_t(request)("err_not_yourself"), status=422)
     do_disable_user(session, get_user(session, username))
     session.commit()
     audit("user.disable", target_type="user", target_ref=username)
-    return _users_page(request, session, done=f"{username}: disabled")
+    return _users_page(request, session, done=_t(request).fmt_data("done_disabled", u=username))
 
 
 @router.post("/users/{username}/enable", response_class=HTMLResponse)
@@ -79,7 +107,7 @@ def enable_user(username: str, request: Request, session: SessionDep, audit: Aud
     do_enable_user(session, get_user(session, username))
     session.commit()
     audit("user.enable", target_type="user", target_ref=username)
-    return _users_page(request, session, done=f"{username}: enabled")
+    return _users_page(request, session, done=_t(request).fmt_data("done_enabled", u=username))
 
 
 @router.post("/users/{username}/password", response_class=HTMLResponse)
@@ -100,13 +128,20 @@ def tokens_page(request: Request, session: SessionDep):
 
 @router.post("/tokens", response_class=HTMLResponse)
 def create_token(request: Request, session: SessionDep, audit: Audit, me: CurrentUser,
-                 name: Text, role: Text, expires_days: Text = "",
+                 name: Text = "", role: Text = "system", expires_days: Text = "",
                  scope: Annotated[list[str] | None, Form()] = None):
     """A token for a system: shown once."""
     scopes = scope or []
-    token, secret = do_create_token(session, name=name, role=role, scopes=scopes, created_by=me.actor,
-                                    expires_days=_int_or_none(expires_days, "expires_days"))
-    session.commit()
+    form = {"name": name, "role": role, "expires_days": expires_days, "scope": scopes}
+    try:
+        if errors := _too_long(form, _t(request)):
+            return _tokens_page(request, session, form=form, errors=errors, status=422)
+        token, secret = do_create_token(session, name=name, role=role, scopes=scopes, created_by=me.actor,
+                                        expires_days=_int_or_none(expires_days, "expires_days"))
+        session.commit()
+    except InvalidInput as exc:
+        session.rollback()
+        return _tokens_page(request, session, form=form, errors=field_errors(exc, _t(request)), status=422)
     audit("token.create", target_type="token", target_ref=str(token.id),
           detail={"name": name, "role": role, "scopes": token.scopes})
     return _tokens_page(request, session, new_token=secret, token_name=name)
@@ -118,4 +153,4 @@ def revoke_token(token_id: int, request: Request, session: SessionDep, audit: Au
     do_revoke_token(session, token_id)
     session.commit()
     audit("token.revoke", target_type="token", target_ref=str(token_id))
-    return _tokens_page(request, session, done=f"token {token_id}: revoked")
+    return _tokens_page(request, session, done=_t(request).fmt("done_revoked", id=token_id))

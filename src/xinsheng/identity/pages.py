@@ -33,12 +33,24 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
+def _too_long(request: Request, username: str, password: str) -> dict[str, str]:
+    from xinsheng.web.i18n import Translator, pick_lang
+
+    t = Translator(pick_lang(request))
+    errors = {}
+    for field, value, most in (("username", username, MAX_USERNAME), ("password", password, MAX_PASSWORD)):
+        if len(value) > most:
+            errors[field] = t.fmt("fe_signin_long", field=t(field), n=most)
+    return errors
+
+
 def _form(request: Request, *, next_url: str, error: str | None = None, username: str = "", retry_minutes: int = 0,
-          status: int = 200) -> HTMLResponse:
+          status: int = 200, field_errors: dict | None = None) -> HTMLResponse:
     token = request.cookies.get(PRE_CSRF_COOKIE) or new_secret()
     s = get_settings()
     response = render(request, "identity/signin.html", {
         "next": next_url, "error": error, "username": username, "form_csrf": token, "retry_minutes": retry_minutes,
+        "errors": field_errors or {},
         "max_failures": s.login_max_failures, "lockout_minutes": int(s.login_lockout_minutes),
     }, status_code=status)
     response.set_cookie(PRE_CSRF_COOKIE, token, httponly=True, samesite="lax",
@@ -54,18 +66,27 @@ def signin_page(request: Request, next: str = "/"):
     return _form(request, next_url=safe_next(next))
 
 
+#: longest username, password and return address the form takes
+MAX_USERNAME, MAX_PASSWORD, MAX_NEXT = 200, 1000, 2000
+
+
 @router.post("/signin", response_class=HTMLResponse, dependencies=[public])
 async def signin(
     request: Request,
-    username: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
 ):
-    """Check the password (argon2); sets an HttpOnly, SameSite=Lax session cookie."""
+    """Check the password (argon2); sets an HttpOnly, SameSite=Lax session cookie.
+    A username or password that is too long gives the form again, the message beside the field."""
     await check_csrf(request, request.cookies.get(PRE_CSRF_COOKIE))
     throttled = await run_in_threadpool(_throttled, request, next)
     if throttled is not None:
         return throttled
+    next = next if len(next) <= MAX_NEXT else "/"
+    too_long = _too_long(request, username, password)
+    if too_long:
+        return _form(request, next_url=safe_next(next), field_errors=too_long, status=422)
     result = await run_in_threadpool(_sign_in, request, username, password)
     if not result.ok:
         msg = "bad_credentials"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinsheng.config import get_settings
@@ -33,6 +33,13 @@ def list_users(session: Session, *, role: str | None = None, with_password_only:
     if with_password_only:
         stmt = stmt.where(User.password_hash.is_not(None))
     return list(session.scalars(stmt))
+
+
+def page_users(session: Session, *, offset: int = 0, limit: int = 50) -> tuple[list[User], int]:
+    """One page of users (by role, then username) and how many there are in all."""
+    total = session.scalar(select(func.count()).select_from(User)) or 0
+    rows = session.scalars(select(User).order_by(User.role, User.username).offset(offset).limit(limit))
+    return list(rows), total
 
 
 def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:

@@ -36,13 +36,21 @@ def trend_figure(report) -> str:
 @router.get("/hot-issues", response_class=HTMLResponse)
 def hot_issues_page(
     request: Request, session: SessionDep,
-    days: Annotated[int, Query(ge=7, le=365)] = 90,
+    days: str = "90",
     channel: Annotated[str | None, Query()] = None,
 ):
-    """What customers are unhappy about: topics over time, spikes, emerging clusters."""
+    """What customers are unhappy about: topics over time, spikes, emerging clusters.
+    A window that is not 7–365 whole days shows the default 90 with a note saying so."""
+    from xinsheng.web.i18n import Translator, pick_lang
+
+    notice, d = None, days.strip()
+    if not (d.isascii() and d.isdigit() and len(d) <= 3 and 7 <= int(d) <= 365):
+        notice = Translator(pick_lang(request)).fmt("fe_days", lo=7, hi=365, d=90)
+    days_n = 90 if notice else int(d)
     channel = channel if channel in CHANNELS else None
-    report = hot_issues(session, days=days, channel=channel)
+    report = hot_issues(session, days=days_n, channel=channel)
     data = to_read(report)
     return render(request, "insights/hot_issues.html", {
-        "r": data, "figure": trend_figure(data), "days": days, "channel": channel, "channels": CHANNELS,
+        "r": data, "figure": trend_figure(data), "days": days_n, "channel": channel, "channels": CHANNELS,
+        "notice": notice,
     })

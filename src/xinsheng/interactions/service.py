@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
@@ -104,3 +104,20 @@ def contacts_in_week_before(session: Session, latest: datetime | None) -> int:
     ) or 0
 
 
+
+
+def ivr_menu_choices(session: Session, latest: datetime | None, days: int = 7) -> list[tuple[str, int, int, int]]:
+    """IVR menu choices (``menu_selected`` events) in the ``days`` up to ``latest``:
+    (option, choices, transferred to an agent, abandoned), most chosen first."""
+    if latest is None:
+        return []
+    option = Interaction.attributes["menu_option"].as_string()
+    transferred = func.sum(case((Interaction.outcome == "transferred", 1), else_=0))
+    abandoned = func.sum(case((Interaction.outcome == "abandoned", 1), else_=0))
+    stmt = (
+        select(option, func.count(), transferred, abandoned)
+        .where(Interaction.channel == "ivr", Interaction.event == "menu_selected",
+               Interaction.started_at > latest - timedelta(days=days))
+        .group_by(option).order_by(func.count().desc(), option)
+    )
+    return [(o or "", n, int(tr or 0), int(ab or 0)) for o, n, tr, ab in session.execute(stmt).all()]

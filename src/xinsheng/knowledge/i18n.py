@@ -4,7 +4,7 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "kb": {"zh": "知识库", "en": "Knowledge base"},
     "kb_search": {"zh": "知识搜索", "en": "Search answers"},
-    "kb_search_hint": {"zh": "输入客户的问题，例如：钱转不出去", "en": "Type the customer's question, e.g. 钱转不出去"},
+    "kb_search_hint": {"zh": "输入客户的问题，例如：钱转不出去", "en": "Type the customer's question, e.g. my transfer will not go through"},
     "kb_articles": {"zh": "知识管理", "en": "Manage articles"},
     "kb_new": {"zh": "新建知识", "en": "New article"},
     "kb_suggestions": {"zh": "知识推荐", "en": "Suggested answers"},

@@ -11,7 +11,8 @@ entry). Rows:
 * baseline — POST /api/v1/customers with one customer per request, the same stack's
   simplest write, measured in the same run.
 
-Median of ``--runs`` runs after a warm-up. PostgreSQL is a throwaway local server
+Median of ``--runs`` runs after ten warm-up calls. The machine is shared: compare rows of
+one run, and read the load average printed with it. PostgreSQL is a throwaway local server
 (tests/support/pgserver.py: loopback, fsync off).
 
     python benchmarks/bench_case_api.py [--cases 200] [--runs 3] [--backend sqlite|postgresql|both] [--json]
@@ -66,8 +67,10 @@ def _body(i: int, topic: bool) -> dict:
 
 
 def _rate(fn, n: int, runs: int) -> float:
-    """Median items per second over ``runs`` runs of ``n`` calls, after a warm-up call."""
-    fn()
+    """Median items per second over ``runs`` runs of ``n`` calls, after ten warm-up calls
+    (connections, statement caches, the VOC model)."""
+    for _ in range(10):
+        fn()
     rates = []
     for _ in range(runs):
         started = time.perf_counter()

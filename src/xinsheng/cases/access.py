@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
+from xinsheng.cases.authority import effective_level
 from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.customers.models import Customer
 from xinsheng.identity.principal import Principal
@@ -26,7 +27,7 @@ def visible_cases(p: Principal) -> ColumnElement[bool] | None:
         queue = and_(Case.owner_user_id.is_(None), Case.tier == p.tier, Case.status.in_(OPEN_STATUSES))
         return or_(queue, *mine)
     if scope == "complaints":
-        return or_(and_(Case.kind == "complaint", Case.authority_level <= (p.authority_level or 1)), *mine)
+        return or_(and_(Case.kind == "complaint", Case.authority_level <= effective_level(p.role, p.authority_level)), *mine)
     if scope == "clients" and p.advisor_ref:
         clients = select(Customer.id).where(Customer.advisor_ref == p.advisor_ref)
         return or_(Case.customer_id.in_(clients), *mine)

@@ -22,6 +22,7 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
+from xinsheng.cases.authority import effective_level
 from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.config import get_settings
 from xinsheng.customers.models import Customer
@@ -55,7 +56,7 @@ def _served(p: Principal) -> ColumnElement[bool]:
 
 def _complaints(p: Principal) -> ColumnElement[bool]:
     mine = [Case.owner_user_id == p.user_id] if p.user_id is not None else []
-    level = and_(Case.kind == "complaint", Case.authority_level <= (p.authority_level or 1))
+    level = and_(Case.kind == "complaint", Case.authority_level <= effective_level(p.role, p.authority_level))
     return _open_case(or_(level, *mine))
 
 

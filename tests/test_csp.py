@@ -32,7 +32,8 @@ class _Scripts(HTMLParser):
     def handle_starttag(self, tag, attrs):
         names = dict(attrs)
         self.handlers += [f"<{tag} {k}=…>" for k, _ in attrs if k.startswith(("on", "hx-on"))]
-        self.handlers += [f"<{tag} {k}=javascript:…>" for k, v in attrs if (v or "").strip().lower().startswith("javascript:")]
+        self.handlers += [f"<{tag} {k}=javascript:…>" for k, v in attrs
+                          if (v or "").strip().lower().startswith("javascript:")]
         if tag == "script" and "src" not in names and names.get("type") != "application/json":
             self._in_inline = True
             self.inline.append("")

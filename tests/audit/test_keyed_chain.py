@@ -133,7 +133,8 @@ def test_a_log_re_chained_without_the_key_is_detected(engine, chain):
     for seq, row in enumerate(rows, 1):
         row = row | {"seq": seq}
         new = hasher(row, prev)
-        stmts.append((update(AuditEntry).where(AuditEntry.id == row["id"]).values(seq=seq, prev_hash=prev, hash=new), None))
+        rewrite = update(AuditEntry).where(AuditEntry.id == row["id"]).values(seq=seq, prev_hash=prev, hash=new)
+        stmts.append((rewrite, None))
         prev = new
     fake_head = hashlib.sha256(f"audit-head|{len(rows)}|{prev}".encode()).hexdigest()
     stmts.append((update(AuditHead).values(seq=len(rows), hash=prev, mac=fake_head), None))

@@ -81,5 +81,6 @@ def rotate_customer_attributes(engine: Engine, batch: int = 1000) -> dict:
         if len(rows) < batch:
             break
         last = rows[-1][0]
-    log.info("customer attributes: %d values re-encrypted, %d customers' clear values encrypted", reencrypted, encrypted)
+    log.info("customer attributes: %d values re-encrypted, %d customers' clear values encrypted",
+             reencrypted, encrypted)
     return {"rows": seen, "reencrypted": reencrypted, "newly_encrypted": encrypted}

@@ -37,6 +37,11 @@ os.environ["XINSHENG_WORKER"] = "off"
 # (≈30 s of CPU) and shared with every test's own home (see ``settings_env``).
 SESSION_HOME = Path(tempfile.mkdtemp(prefix="xinsheng-test-home-"))
 os.environ["XINSHENG_HOME"] = str(SESSION_HOME)
+# Ingest runs the cases flow (auto-open, repeat contacts, escalation rules) in every test, as
+# the app and the command line wire it, not only after some test happened to build an app.
+from xinsheng.cases.flows import install as _install_cases_flow  # noqa: E402
+
+_install_cases_flow()
 
 
 @pytest.fixture(scope="session")

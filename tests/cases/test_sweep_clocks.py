@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.cases.builders import add_customer, open_case
 from tests.cases.flow_builders import MON, count, young_customer
@@ -90,6 +90,12 @@ def test_warning_then_breach_with_one_automatic_escalation(engine, case_ref):
         firings = list(s.execute(select(CaseEscalation.rule, CaseEscalation.cause)).all())
         escalated = s.scalar(select(Notification.id).where(Notification.purpose == "case_escalated"))
     assert firings == [("sla_breach", "due:2026-11-03T02:00Z")] and escalated is not None
+    with session_scope(engine) as s:  # the sweep's SQL spells the cause as the rule does: nothing left to escalate
+        from xinsheng.cases.sweep_items import unescalated
+
+        left = s.scalar(select(func.count()).select_from(Case).where(*unescalated(s.get_bind().dialect.name,
+                                                                                  at("2026-11-03T10:00"))))
+    assert left == 0
     # the breach escalation's message and the 11-03 progress message
     assert report.queued_notifications == 2
     assert _events(engine, case_ref)[-3:] == ["sla_breach", "escalate", "notify"]
@@ -134,3 +140,26 @@ def test_a_case_opened_past_its_deadline_is_escalated_by_the_next_sweep(engine):
     report = run_sweep(engine, at("2026-11-05T09:05"))
     assert (report.breached, report.escalated) == (0, 1)
     assert run_sweep(engine, at("2026-11-05T09:10")).escalated == 0
+
+
+def test_a_case_that_fails_is_left_whole_for_the_next_sweep_and_the_others_go_on(engine, monkeypatch):
+    from xinsheng.notify import actions as notify_actions
+
+    add_customer(engine, young_customer())
+    refs = [open_case(engine, "C-ZHAO", accepted_at=MON, now=MON, title=f"第{i}件") for i in range(3)]
+    real = notify_actions.do_enqueue
+
+    def broken_for_the_second(session, **kw):
+        if kw.get("subject_ref") == refs[1] and kw["purpose"] == "case_progress":
+            raise RuntimeError("template broken")
+        return real(session, **kw)
+
+    monkeypatch.setattr(notify_actions, "do_enqueue", broken_for_the_second)
+    report = run_sweep(engine, at("2026-10-22T10:00"))  # each case's first progress moment
+    assert report.queued_notifications == 2
+    assert [_row(engine, r).next_progress_at for r in refs] == [at("2026-10-25T10:00"), at("2026-10-22T10:00"),
+                                                                 at("2026-10-25T10:00")]
+    assert "notify" not in _events(engine, refs[1])  # nothing half-written for the failing case
+    monkeypatch.setattr(notify_actions, "do_enqueue", real)
+    assert run_sweep(engine, at("2026-10-22T10:05")).queued_notifications == 1
+    assert _row(engine, refs[1]).next_progress_at == at("2026-10-25T10:00")

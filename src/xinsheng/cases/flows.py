@@ -270,6 +270,9 @@ def evaluate_case(session: Session, case: Case, *, now: datetime, latest: dict |
 
     facts = case_facts(session, case, now=now, latest=latest)
     firings = evaluate(rules or rules_in_force(session), facts, max_level=active(session, "authority").top)
+    # the highest target first: rules that fire together move the case (and tell the customer)
+    # once, and the others are recorded where it already is
+    firings.sort(key=lambda f: (f.to_tier or 0, f.to_level or 0), reverse=True)
     return [f for f in firings if fire(session, case, f, now=now)]
 
 

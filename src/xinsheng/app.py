@@ -167,12 +167,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     Refuses to start without a personal-data key outside demo mode.
     """
-    from xinsheng.api import api_router
     from xinsheng.audit.keys import audit_key
     from xinsheng.privacy.crypto import keyring
     from xinsheng.web.assets import Static, plotly_js as plotly_js_path, static_url
     from xinsheng.web import csp
-    from xinsheng.web.pages import router as pages_router
+    from xinsheng.routers import api_routers, page_routers
 
     keyring()
     audit_key()  # the audit log's HMAC key: refused when missing outside demo mode, like the PII key
@@ -226,8 +225,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.include_router(api_router)
-    app.include_router(pages_router)
+    for router in api_routers():
+        app.include_router(router)
+    for router in page_routers():
+        app.include_router(router, include_in_schema=False)
     app.mount("/static", static, name="static")
     _install_error_handlers(app)
     from xinsheng.cases.flows import install as install_cases

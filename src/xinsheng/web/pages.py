@@ -1,22 +1,15 @@
-"""HTML pages: the home page, customer search, and the domains' page routers."""
+"""HTML pages of the web shell: the home page and customer search (app.py mounts the domains' pages)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from xinsheng.cases.pages import router as case_pages
-from xinsheng.customers.pages import router as customer_pages
-from xinsheng.insights.pages import router as insights_pages
-from xinsheng.audit.pages import router as audit_pages
-from xinsheng.identity.admin import router as admin_pages
-from xinsheng.identity.pages import router as identity_pages
 from xinsheng.config import get_settings
 from xinsheng.customers.access import shows_pii
 from xinsheng.customers.service import count_customers, recently_contacted, search_customers
 from xinsheng.deps import Audit, CurrentUser, SessionDep, require
 from xinsheng.interactions.service import (contacts_in_week_before, daily_channel_volume, latest_contact_at,
                                            total_interactions)
-from xinsheng.knowledge.pages import router as knowledge_pages
 from xinsheng.web.charts import volume_figure
 from xinsheng.web.home import role_cards, tools_for
 from xinsheng.web.i18n import Translator, pick_lang
@@ -24,13 +17,6 @@ from xinsheng.web.messages import why_scope
 from xinsheng.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(customer_pages)
-router.include_router(case_pages)
-router.include_router(insights_pages)
-router.include_router(knowledge_pages)
-router.include_router(identity_pages)
-router.include_router(admin_pages)
-router.include_router(audit_pages)
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[require("signed_in")])

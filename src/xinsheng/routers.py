@@ -1,0 +1,36 @@
+"""Every router the app mounts, in one place (app wiring: the top layer).
+
+A domain adds its JSON router to ``API_ROUTERS`` (served under /api/v1 by its own
+prefix) and its page router to ``PAGE_ROUTERS``; nothing below the app wiring mounts
+another package's router.
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def api_routers() -> list[APIRouter]:
+    """The JSON API routers of the domains."""
+    from xinsheng.audit.views import router as audit
+    from xinsheng.cases.views import router as cases
+    from xinsheng.customers.views import router as customers
+    from xinsheng.identity.views import router as identity
+    from xinsheng.insights.views import router as insights
+    from xinsheng.interactions.views import router as interactions
+    from xinsheng.knowledge.views import assist_router, router as knowledge
+
+    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases]
+
+
+def page_routers() -> list[APIRouter]:
+    """The HTML page routers: the web shell's (home, customer search) and the domains'."""
+    from xinsheng.audit.pages import router as audit
+    from xinsheng.cases.pages import router as cases
+    from xinsheng.customers.pages import router as customers
+    from xinsheng.identity.admin import router as admin
+    from xinsheng.identity.pages import router as identity
+    from xinsheng.insights.pages import router as insights
+    from xinsheng.knowledge.pages import router as knowledge
+    from xinsheng.web.pages import router as shell
+
+    return [shell, customers, cases, insights, knowledge, identity, admin, audit]

@@ -31,6 +31,6 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.identity.pages import router as identity
     from xinsheng.insights.pages import router as insights
     from xinsheng.knowledge.pages import router as knowledge
-    from xinsheng.web.pages import router as shell
+    from xinsheng.shell.pages import router as shell
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit]

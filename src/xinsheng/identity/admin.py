@@ -16,12 +16,15 @@ from xinsheng.errors import InvalidInput
 from xinsheng.identity.actions import (
     do_create_token, do_create_user, do_disable_user, do_enable_user, do_revoke_token, do_set_password,
 )
-from xinsheng.identity.permissions import ROLES, SCOPE_HELP
+from xinsheng.identity.permissions import ROLE_LABELS, ROLES, SCOPE_HELP
 from xinsheng.identity.security import generate_password
 from xinsheng.identity.service import get_user, list_tokens, page_users
-from xinsheng.web.i18n import Translator, pick_lang
+from xinsheng.web.i18n import TEXTS, Translator, pick_lang
 from xinsheng.web.messages import field_errors
 from xinsheng.web.templating import render
+
+#: the roles' names in both languages, for ``t.role(code)`` (the web toolkit knows no roles)
+TEXTS.update({f"role_{code}": {"zh": zh, "en": en} for code, (zh, en) in ROLE_LABELS.items()})
 
 router = APIRouter(prefix="/admin", dependencies=[require("users.manage")])
 #: longest text a form field takes

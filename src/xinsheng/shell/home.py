@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xinsheng.identity.principal import Principal
+from xinsheng.interactions.service import ivr_menu_choices
+from xinsheng.knowledge.service import count_by_status
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,7 @@ def role_cards(session, me: Principal, latest) -> dict:
     """The role's own cards: knowledge status counts for editors, IVR choices for designers."""
     cards: dict = {}
     if me.can("kb.write"):
-        from xinsheng.knowledge.service import count_by_status
-
         cards["kb_counts"] = count_by_status(session)
     if me.can("ivr.design"):
-        from xinsheng.interactions.service import ivr_menu_choices
-
         cards["ivr_choices"] = ivr_menu_choices(session, latest)
     return cards

@@ -1,4 +1,4 @@
-"""HTML pages of the web shell: the home page and customer search (app.py mounts the domains' pages)."""
+"""HTML pages of the web shell: the home page and customer search (``xinsheng.routers`` mounts them)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
@@ -10,8 +10,8 @@ from xinsheng.customers.service import count_customers, recently_contacted, sear
 from xinsheng.deps import Audit, CurrentUser, SessionDep, require
 from xinsheng.interactions.service import (contacts_in_week_before, daily_channel_volume, latest_contact_at,
                                            total_interactions)
+from xinsheng.shell.home import role_cards, tools_for
 from xinsheng.web.charts import volume_figure
-from xinsheng.web.home import role_cards, tools_for
 from xinsheng.web.i18n import Translator, pick_lang
 from xinsheng.web.messages import why_scope
 from xinsheng.web.templating import render

@@ -227,10 +227,8 @@ class Translator:
         return self(f"ch_{code}", code)
 
     def role(self, code: str) -> str:
-        from xinsheng.identity.permissions import ROLE_LABELS
-
-        zh, en = ROLE_LABELS.get(code, (code, code))
-        return zh if self.lang == "zh" else en
+        """A role's name (``role_<code>``, added to the catalogue by ``identity.admin``)."""
+        return self(f"role_{code}", code)
 
     def segment(self, code: str | None) -> str:
         return self(f"seg_{code}", code or "") if code else ""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
     # --- reasons an option is offered where it is (said to the caller) ---
-    "ivr_why_open_case": {"zh": "您有一件工单正在处理中（{title}）", "en": "You have a case in progress ({title})"},
+    "ivr_why_open_case": {"zh": "您的工单 {ref} 正在处理中", "en": "Your case {ref} is in progress"},
     "ivr_why_month_start": {"zh": "您常在月初办理{label}", "en": "You often use {label} at the start of the month"},
     "ivr_why_month_end": {"zh": "您常在月末办理{label}", "en": "You often use {label} at the end of the month"},
     "ivr_why_weekday": {"zh": "您常在{weekday}办理{label}", "en": "You often use {label} on {weekday}s"},
     "ivr_why_hour": {"zh": "您常在这个时段办理{label}", "en": "You often use {label} at this time of day"},
-    "ivr_why_habit": {"zh": "您最常选择{label}", "en": "You choose {label} most often"},
+    "ivr_why_habit": {"zh": "您常选择{label}", "en": "You often choose {label}"},
     "ivr_why_recent": {"zh": "您最近选择过{label}", "en": "You chose {label} recently"},
     "ivr_why_app_transfer_failed": {"zh": "您{minutes}分钟前在手机银行转账未成功",
                                     "en": "Your app transfer failed {minutes} minutes ago"},

@@ -66,6 +66,7 @@ SCOPES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "analytics": {"metrics.read", "voc.read", "surveys.read"},
     "audit": {"audit.read"},
     "cases": {"cases.read", "cases.write"},
+    "surveys": {"surveys.write"},
 }.items()}
 
 SCOPE_HELP: dict[str, str] = {
@@ -77,6 +78,7 @@ SCOPE_HELP: dict[str, str] = {
     "analytics": "aggregates, VOC statistics and survey results",
     "audit": "read and export the audit log (SIEM)",
     "cases": "open cases, read them and act on them (a CRM or complaint system)",
+    "surveys": "send survey answers (IVR keypad, app, another survey tool)",
 }
 
 #: which customers a role sees (customers/access.py): all, served, complaints, clients

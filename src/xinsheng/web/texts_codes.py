@@ -98,6 +98,8 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "case.extend": ("延长时限", "extended a deadline"),
     "case.close": ("结案", "closed a case"),
     "case.reopen": ("重开工单", "reopened a case"),
+    "survey.response": ("收到调查答卷", "received a survey answer"),
+    "ingest.survey-responses": ("导入调查答卷", "imported survey answers"),
     "case.repeat_contact": ("重复来电", "repeat contact"),
     "case.ignore": ("忽略", "ignored"),
     "cases.config.update": ("修改工单配置", "changed case settings"),
@@ -108,6 +110,7 @@ TARGET_TYPES: dict[str, tuple[str, str]] = {
     "case": ("工单", "case"), "case_config": ("工单配置", "case settings"),
     "audit": ("审计日志", "audit log"), "file": ("文件", "file"),
     "notification": ("通知", "notification"), "article": ("知识", "article"),
+    "survey_response": ("调查答卷", "survey answer"),
 }
 
 SCOPES: dict[str, tuple[str, str]] = {
@@ -121,6 +124,8 @@ SCOPES: dict[str, tuple[str, str]] = {
     "audit": ("读取和导出审计日志（SIEM）", "read and export the audit log (SIEM)"),
     "cases": ("新建、读取和处理工单（CRM 或投诉系统）",
               "open cases, read them and act on them (a CRM or complaint system)"),
+    "surveys": ("发送调查答卷（语音按键、手机银行或其他调查工具）",
+                "send survey answers (IVR keypad, app, another survey tool)"),
 }
 
 PREFIXES = {"ev": EVENTS, "emo": EMOTIONS, "flag": FLAGS, "audit_act": AUDIT_ACTIONS,

@@ -1,0 +1,61 @@
+"""Survey invitations and responses.
+
+An invitation stores only the SHA-256 of its link's token (the token itself goes out in the
+customer's message and is never stored), when it expires and when it was answered (single
+use). A response stores its score, its masked comment and the VOC analysis of the comment,
+what it was about (contact, channel, the customer's segment, the case's tier) and the
+follow-up case a bad score opened.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime
+
+
+class SurveyInvitation(Base):
+    __tablename__ = "survey_invitations"
+    __table_args__ = (Index("ix_survey_invitations_customer", "customer_id", "invited_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source_key: Mapped[str] = mapped_column(String(200), unique=True)  # "contact:<id>" / "case:<ref>"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    survey: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str] = mapped_column(String(64))
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id", ondelete="SET NULL"))
+    case_ref: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(8), default="zh")
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SurveyResponse(Base):
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        Index("ix_survey_responses_metric_answered", "metric", "answered_at"),
+        Index("ix_survey_responses_customer", "customer_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(64), unique=True)  # the same answer twice is stored once
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id", ondelete="SET NULL"),
+                                                      unique=True)
+    survey: Mapped[str] = mapped_column(String(32))
+    metric: Mapped[str] = mapped_column(String(8))  # csat, nps, ces
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)  # masked
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id", ondelete="SET NULL"))
+    channel: Mapped[str | None] = mapped_column(String(16))  # of the experience surveyed
+    via: Mapped[str] = mapped_column(String(16))  # how the answer came: web, api, file
+    segment: Mapped[str | None] = mapped_column(String(32))
+    tier: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    analysis: Mapped[dict] = mapped_column(JSONType, default=dict)  # topics, flags, sentiment of the comment
+    followup_case_ref: Mapped[str | None] = mapped_column(String(64))

@@ -234,4 +234,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from xinsheng.cases.flows import install as install_cases
 
     install_cases()  # cases on ingest (auto-open, repeat contacts, rules) and the bot's case status
+    from xinsheng.ivr.flows import install as install_ivr
+
+    install_ivr()  # callers' IVR behaviour state on ingest
     return app

@@ -20,6 +20,7 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "Welcome to Xinsheng Bank. {reason}, so {label} comes first."},
     "ivr_greet_elderly": {"zh": "欢迎致电心声银行，我们会放慢语速，随时可转人工服务。",
                           "en": "Welcome to Xinsheng Bank. We will speak slowly, and an agent is always one key away."},
+    "ivr_no_node": {"zh": "没有菜单节点 {node}", "en": "No menu node {node}"},
     # --- routing ---
     "ivr_route_private": {"zh": "私人银行客户，转私人银行专席", "en": "Private banking client: the private banking desk"},
     "ivr_route_case_owner": {"zh": "转工单 {case_ref} 的处理人", "en": "To the handler of case {case_ref}"},

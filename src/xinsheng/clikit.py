@@ -1,6 +1,7 @@
 """Shared pieces of the command line: a stderr console and progress bars."""
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -42,3 +43,12 @@ def count_progress(label: str, total: int | None) -> Iterator[Callable[[int], No
     ) as progress:
         task = progress.add_task(label, total=total)
         yield lambda n=1: progress.advance(task, n)
+
+
+def operator_name() -> str:
+    """The login name of the operator at the command line (``unknown`` in a container without one);
+    the audit log names a CLI change ``cli:<login name>``."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (containers)
+        return "unknown"

@@ -11,21 +11,20 @@ from fastapi import APIRouter
 
 def api_routers() -> list[APIRouter]:
     """The JSON API routers of the domains."""
-    from xinsheng.audit.views import router as audit
+    from xinsheng.identity.audit_views import router as audit
     from xinsheng.cases.views import router as cases
     from xinsheng.customers.views import router as customers
     from xinsheng.identity.views import router as identity
     from xinsheng.insights.views import router as insights
     from xinsheng.interactions.views import router as interactions
     from xinsheng.knowledge.views import assist_router, router as knowledge
-    from xinsheng.surveys.views import router as surveys
 
-    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases, surveys]
+    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases]
 
 
 def page_routers() -> list[APIRouter]:
     """The HTML page routers: the web shell's (home, customer search) and the domains'."""
-    from xinsheng.audit.pages import router as audit
+    from xinsheng.identity.audit_pages import router as audit
     from xinsheng.cases.pages import router as cases
     from xinsheng.customers.pages import router as customers
     from xinsheng.identity.admin import router as admin

@@ -11,10 +11,9 @@ import typer
 
 from xinsheng.audit.actions import append
 from xinsheng.audit.service import AuditFilter, export_csv, export_ndjson, iter_entries, verify_chain
-from xinsheng.clikit import console_err
+from xinsheng.clikit import console_err, operator_name
 from xinsheng.db import session_scope
 from xinsheng.errors import InvalidInput
-from xinsheng.identity.principal import cli_principal
 from xinsheng.migrate import ready_engine
 
 audit_app = typer.Typer(help="The append-only audit log, chained with a keyed hash.", no_args_is_help=True)
@@ -97,5 +96,5 @@ def export(
         finally:
             if out:
                 fh.close()
-    append(engine, actor=cli_principal().actor, actor_role="admin", action="audit.export", ip="cli",
+    append(engine, actor=f"cli:{operator_name()}", actor_role="admin", action="audit.export", ip="cli",
            detail={"format": fmt, "out": str(out) if out else "stdout"})

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from xinsheng.deps import Audit, CurrentUser, SessionDep, require
+from xinsheng.identity.deps import Audit, CurrentUser, SessionDep, require
 from xinsheng.errors import InvalidInput
 from xinsheng.identity.actions import (
     do_create_token, do_create_user, do_disable_user, do_enable_user, do_revoke_token, do_set_password,

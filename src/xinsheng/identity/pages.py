@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from xinsheng.audit.actions import append
 from xinsheng.config import get_settings
 from xinsheng.db import session_scope
-from xinsheng.deps import CurrentUser, client_ip, public
+from xinsheng.identity.deps import CurrentUser, client_ip, public
 from xinsheng.identity.actions import do_sign_in, do_sign_out
 from xinsheng.identity.auth import SESSION_COOKIE, check_csrf
 from xinsheng.identity.password_pages import router as password_router

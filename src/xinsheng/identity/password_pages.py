@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from xinsheng.deps import CurrentUser, client_ip
+from xinsheng.identity.deps import CurrentUser, client_ip
 from xinsheng.errors import InvalidInput
 from xinsheng.identity.password import change_own_password
 from xinsheng.identity.security import MIN_PASSWORD_LENGTH

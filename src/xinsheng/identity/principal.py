@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xinsheng.identity.permissions import ROW_SCOPES, TIERS
+from xinsheng.clikit import operator_name
+from xinsheng.identity.permissions import PERMISSIONS, ROW_SCOPES, TIERS
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,4 @@ class Principal:
 
 def cli_principal() -> Principal:
     """The operator at the command line (local access to the database and its keys)."""
-    import getpass
-
-    from xinsheng.identity.permissions import PERMISSIONS
-
-    try:
-        who = getpass.getuser()
-    except Exception:  # no login name (containers)
-        who = "unknown"
-    return Principal(kind="cli", name=who, role="admin", permissions=frozenset(PERMISSIONS))
+    return Principal(kind="cli", name=operator_name(), role="admin", permissions=frozenset(PERMISSIONS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from xinsheng.deps import CurrentUser, EngineDep, client_ip
+from xinsheng.identity.deps import CurrentUser, EngineDep, client_ip
 from xinsheng.identity.password import change_own_password
 from xinsheng.identity.schemas import MeRead, PasswordChange, PasswordChanged
 

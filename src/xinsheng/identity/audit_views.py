@@ -12,7 +12,7 @@ from xinsheng.audit.service import (
     AuditFilter, entry_dict, export_csv, export_ndjson, iter_entries, list_entries, verify_chain,
 )
 from xinsheng.db import session_scope
-from xinsheng.deps import Audit, EngineDep, SessionDep, require
+from xinsheng.identity.deps import Audit, EngineDep, SessionDep, require
 from xinsheng.errors import InvalidInput
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], dependencies=[require("audit.read")])

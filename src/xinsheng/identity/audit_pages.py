@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from xinsheng.audit.service import AuditFilter, list_entries, verify_chain
 from xinsheng.config import get_settings
-from xinsheng.deps import SessionDep, require
+from xinsheng.identity.deps import SessionDep, require
 from xinsheng.web.i18n import Translator, pick_lang
 from xinsheng.web.templating import render
 

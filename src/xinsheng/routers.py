@@ -18,8 +18,9 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.insights.views import router as insights
     from xinsheng.interactions.views import router as interactions
     from xinsheng.knowledge.views import assist_router, router as knowledge
+    from xinsheng.surveys.views import router as surveys
 
-    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases]
+    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases, surveys]
 
 
 def page_routers() -> list[APIRouter]:
@@ -32,5 +33,7 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.insights.pages import router as insights
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.shell.pages import router as shell
+    from xinsheng.surveys.pages import router as surveys
+    from xinsheng.surveys.public import router as survey_answers
 
-    return [shell, customers, cases, insights, knowledge, identity, admin, audit]
+    return [shell, customers, cases, insights, knowledge, identity, admin, audit, surveys, survey_answers]

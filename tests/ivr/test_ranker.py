@@ -50,8 +50,9 @@ def test_month_start_transferer_hears_transfer_first_on_the_2nd():
     offers = _menu(_transferer(), at)
     assert [o.code for o in offers] == ["transfer", "balance"] + [c for c in STATIC if c not in ("transfer", "balance")]
     assert offers[0].reason == "您常在月初办理转账汇款"
-    # month_start 2.0 × 3/3 + habit (decayed share) + hour 0.3 × 3/8 (all calls at 10:00); Wednesday: 2 calls, no weekday part
-    expected = 2.0 + _decayed_share(TRANSFERS, TRANSFERS + BALANCES, at) + 0.3 * 3 / 8
+    # month_start 2.0 × 3/3 + habit (decayed share) + hour 0.3 × 3/8 (all calls at 10:00) + static prior 0.3 × 8/9
+    # (2nd of 9); Wednesday: 2 calls, no weekday part
+    expected = 2.0 + _decayed_share(TRANSFERS, TRANSFERS + BALANCES, at) + 0.3 * 3 / 8 + 0.3 * 8 / 9
     assert offers[0].score == pytest.approx(expected)
     assert _menu(_transferer(), at, lang="en")[0].reason == "You often use Transfers and remittances at the start of the month"
 
@@ -61,8 +62,9 @@ def test_the_same_caller_on_the_15th_hears_balance_first():
     offers = _menu(_transferer(), at)
     assert [o.code for o in offers] == ["balance", "transfer"] + [c for c in STATIC if c not in ("transfer", "balance")]
     all_days = TRANSFERS + BALANCES
-    assert offers[0].score == pytest.approx(_decayed_share(BALANCES, all_days, at) + 0.5 * 3 / 5 + 0.3 * 5 / 8)
-    assert offers[1].score == pytest.approx(_decayed_share(TRANSFERS, all_days, at) + 0.5 * 2 / 5 + 0.3 * 3 / 8)
+    assert offers[0].score == pytest.approx(_decayed_share(BALANCES, all_days, at) + 0.5 * 3 / 5 + 0.3 * 5 / 8 + 0.3)
+    assert offers[1].score == pytest.approx(_decayed_share(TRANSFERS, all_days, at) + 0.5 * 2 / 5 + 0.3 * 3 / 8
+                                            + 0.3 * 8 / 9)
     assert offers[0].reason == "您常选择余额查询"
     assert [o.reason for o in offers[2:]] == [None] * 7
 

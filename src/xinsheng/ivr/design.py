@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from xinsheng.db import utcnow
 from xinsheng.errors import InvalidInput
 from xinsheng.ivr.models import IvrSetting, IvrTreeVersion
-from xinsheng.ivr.service import AB_KEY, tree_version
+from xinsheng.ivr.service import AB_KEY, forget_cached, tree_version
 from xinsheng.ivr.tree import DATA, parse_tree
 
 REPLAY_KEY = "last_replay"
@@ -29,6 +29,7 @@ def save_tree(session: Session, source: str, author: str, note: str | None) -> i
     session.add(IvrTreeVersion(version=version, source=source, author=author, note=(note or None) and note[:500],
                                created_at=utcnow()))
     session.flush()
+    forget_cached()
     return version
 
 
@@ -49,6 +50,7 @@ def set_ab_share(session: Session, share: float, by: str) -> None:
     if not 0.0 <= share <= 1.0:
         raise InvalidInput("share: from 0 to 1", data={"field": "share"})
     _put(session, AB_KEY, {"share": share}, by)
+    forget_cached()
 
 
 def store_replay(session: Session, report: dict, by: str | None) -> None:

@@ -61,8 +61,8 @@ def _page(request: Request, session, me: Principal, *, caller: str = "", at: str
         "designer": "ivr.design" in me.permissions, "version": version,
         "tree_source": source if tree_source is None else tree_source, "note": note,
         "versions": design.versions(session), "replay": design.last_replay(session),
-        "share": share if share is not None else f"{service.ab_share(session) * 100:g}",
-        "share_now": f"{service.ab_share(session) * 100:g}", "saved": saved,
+        "share": share if share is not None else f"{service.ab_share(session, fresh=True) * 100:g}",
+        "share_now": f"{service.ab_share(session, fresh=True) * 100:g}", "saved": saved,
     }, status_code=422 if view_errors else status)
 
 

@@ -13,9 +13,10 @@ part               weight  value
 ``habit``          1.0     share of the caller's choices here, decayed (half-life 60 days)
 ``weekday``        0.5     share of choices on this weekday (from 3 choices on that day)
 ``hour``           0.3     share of choices in this 4-hour block (from 3 in that block)
+``static``         0.3     (n − i) / n for the option at static index i of n (a prior)
 =================  ======  ==========================================================
 
-Ties keep the static order. A pinned option keeps its static place. Elderly mode (a profile
+Ties keep the static order; the static prior never gives a reason. A pinned option keeps its static place. Elderly mode (a profile
 fact: age 65 or more) offers at most ``elderly.max_options`` options and the agent by
 ``elderly.agent_position``. A part gives the reason only when it is at least
 :data:`REASON_MIN`; other options have no reason.
@@ -32,6 +33,11 @@ from xinsheng.ivr.tree import MenuTree, Node, offered
 WEIGHTS = {"open_case": 5.0, "app_transfer": 3.0, "redemption": 2.0, "month_start": 2.0, "month_end": 2.0,
            "habit": 1.0, "weekday": 0.5, "hour": 0.3}
 REASON_MIN = 0.3
+#: the static order as a small prior: the option at static index i gets STATIC_PRIOR × (n − i) / n,
+#: so one odd choice does not move an option above the ones most callers want
+STATIC_PRIOR = 0.3
+#: the habit part counts from this many choices at the node
+HABIT_MIN_CALLS = 1
 APP_TRANSFER_WINDOW_S = 3600
 REDEMPTION_WINDOW_S = 14 * 86400
 ELDERLY_AGE = 65
@@ -72,7 +78,9 @@ def _shares(entries: dict, key) -> dict[str, float]:
 def _period_parts(entries: dict, at: datetime, tz: str) -> dict[str, dict[str, float]]:
     day = local(at, tz)
     now = at.timestamp()
-    parts = {"habit": _shares(entries, lambda e: decayed(e["w"], e["t"], now))}
+    parts = {}
+    if sum(e["n"] for e in entries.values()) >= HABIT_MIN_CALLS:
+        parts["habit"] = _shares(entries, lambda e: decayed(e["w"], e["t"], now))
     part = month_part(day)
     if part is not None:
         key = "ms" if part == "start" else "me"
@@ -125,8 +133,9 @@ def score(node: Node, state: dict | None, at: datetime, ctx: Context) -> list[Of
     parts = _period_parts(entries, at, ctx.tz) if entries else {}
     parts |= _context_parts(state, at, ctx)
     offers = []
-    for opt in options:
-        offer = Offer(opt.code, opt.label.get(ctx.lang) or opt.label["zh"])
+    for i, opt in enumerate(options):
+        offer = Offer(opt.code, opt.label.get(ctx.lang) or opt.label["zh"],
+                      score=STATIC_PRIOR * (len(options) - i) / len(options))
         best = 0.0
         for part, shares in parts.items():
             value = WEIGHTS[part] * shares.get(opt.code, 0.0)

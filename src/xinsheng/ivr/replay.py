@@ -21,7 +21,7 @@ from xinsheng.config import get_settings
 from xinsheng.customers.models import Customer
 from xinsheng.db import session_scope
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
-from xinsheng.ivr.features import apply, local, relevant
+from xinsheng.ivr.features import apply, local, month_part, relevant
 from xinsheng.ivr.ranker import Context, order
 from xinsheng.ivr.service import age_at, tree_in_force
 
@@ -66,7 +66,9 @@ class Replay:
     overall: Tally = field(default_factory=Tally)
     by_segment: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_month: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_month_part: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     group: Tally = field(default_factory=Tally)
+    group_month_start: Tally = field(default_factory=Tally)
     calls: list[dict] = field(default_factory=list)
 
     def to_dict(self, seconds_per_option: float = SECONDS_PER_OPTION, group_name: str | None = None) -> dict:
@@ -74,8 +76,10 @@ class Replay:
         out["seconds_per_option"] = seconds_per_option
         out["by_segment"] = {k: v.to_dict(seconds_per_option) for k, v in sorted(self.by_segment.items())}
         out["by_month"] = {k: v.to_dict(seconds_per_option) for k, v in sorted(self.by_month.items())}
+        out["by_month_part"] = {k: v.to_dict(seconds_per_option) for k, v in sorted(self.by_month_part.items())}
         if group_name is not None:
-            out["group"] = {"name": group_name, **self.group.to_dict(seconds_per_option)}
+            out["group"] = {"name": group_name, **self.group.to_dict(seconds_per_option),
+                            "month_start": self.group_month_start.to_dict(seconds_per_option)}
         return out
 
 
@@ -142,9 +146,14 @@ def replay(engine: Engine, *, since: datetime | None = None, until: datetime | N
                 p_pos, _ = _position(order(tree, root, state, at, ctx, personalised=True), attrs["menu_option"])
                 result.overall.add(s_pos, p_pos, offered)
                 result.by_segment[segment or "unknown"].add(s_pos, p_pos, offered)
-                result.by_month[local(at, tz).strftime("%Y-%m")].add(s_pos, p_pos, offered)
+                day = local(at, tz)
+                part = month_part(day) or "mid"
+                result.by_month[day.strftime("%Y-%m")].add(s_pos, p_pos, offered)
+                result.by_month_part[part].add(s_pos, p_pos, offered)
                 if group is not None and ref in group:
                     result.group.add(s_pos, p_pos, offered)
+                    if part == "start":
+                        result.group_month_start.add(s_pos, p_pos, offered)
                 if keep_calls:
                     result.calls.append({"id": c["id"], "customer_ref": ref, "at": at.isoformat(),
                                          "chosen": attrs["menu_option"], "static": s_pos, "personalised": p_pos})

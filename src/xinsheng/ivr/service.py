@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +28,8 @@ from xinsheng.ivr.tree import MenuTree, builtin_tree, parse_tree
 ANONYMOUS = frozenset({"", "anonymous", "unknown", "0"})
 CALLER_RE = re.compile(r"^[0-9A-Za-z_\-+.() ]{1,64}$")
 AB_KEY = "ab_static_share"
-_tree_cache: dict[str, object] = {"version": None, "tree": None}
+SETTINGS_TTL_S = 5.0
+_cache: dict[str, tuple] = {}
 
 
 @dataclass(frozen=True)
@@ -43,37 +45,63 @@ def tree_version(session: Session) -> int | None:
     return session.scalar(select(func.max(IvrTreeVersion.version)))
 
 
-def tree_in_force(session: Session) -> MenuTree:
-    """The newest saved version, else the shipped tree (parsed once per version)."""
+def _cached(key: str, session: Session, load):
+    """``load(session)``, kept for :data:`SETTINGS_TTL_S` seconds (the menu's hot path reads
+    no settings row per call; a saved tree or A/B share takes effect within that time)."""
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < SETTINGS_TTL_S and hit[2] is session.get_bind():
+        return hit[1]
+    value = load(session)
+    _cache[key] = (now, value, session.get_bind())
+    return value
+
+
+def forget_cached() -> None:
+    _cache.clear()
+
+
+def _load_tree(session: Session) -> MenuTree:
     version = tree_version(session)
     if version is None:
         return builtin_tree()
-    if _tree_cache["version"] != version:
-        source = session.scalar(select(IvrTreeVersion.source).where(IvrTreeVersion.version == version))
-        _tree_cache["tree"], _tree_cache["version"] = parse_tree(source), version
-    return _tree_cache["tree"]  # type: ignore[return-value]
+    return parse_tree(session.scalar(select(IvrTreeVersion.source).where(IvrTreeVersion.version == version)))
+
+
+def tree_in_force(session: Session) -> MenuTree:
+    """The newest saved version, else the shipped tree."""
+    return _cached("tree", session, _load_tree)
 
 
 # -- callers ----------------------------------------------------------------------------------
 def find_caller(session: Session, caller: str) -> Caller | None:
     """By ``customer_ref``, else by phone number (its keyed hash); None when unknown."""
-    cols = (Customer.id, Customer.customer_ref, Customer.birth_year, Customer.segment)
-    row = session.execute(select(*cols).where(Customer.customer_ref == caller)).first()
+    return _caller_and_state(session, caller)[0]
+
+
+def _caller_and_state(session: Session, caller: str) -> tuple[Caller | None, dict | None]:
+    """The caller and their state row in one read (by ref, else by the phone's keyed hash)."""
+    cols = (Customer.id, Customer.customer_ref, Customer.birth_year, Customer.segment, IvrCallerState.state)
+    base = select(*cols).outerjoin(IvrCallerState, IvrCallerState.customer_id == Customer.id)
+    row = session.execute(base.where(Customer.customer_ref == caller)).first()
     if row is None and normalise_phone(caller):
         indexes = phone_indexes(caller)
         row = session.execute(select(*cols).join(IvrCallerState, IvrCallerState.customer_id == Customer.id)
                               .where(IvrCallerState.phone_index.in_(indexes)).limit(1)).first() if indexes else None
-    return Caller(*row) if row is not None else None
+    return (Caller(*row[:4]), row[4]) if row is not None else (None, None)
 
 
 def open_case(session: Session, customer_id: int, at: datetime) -> dict | None:
     """The caller's soonest-due case not yet closed and accepted before ``at``."""
-    from xinsheng.cases.service import open_cases_for_customer
+    from xinsheng.cases.models import Case
+    from xinsheng.cases.service import NOT_CLOSED
 
-    for case in open_cases_for_customer(session, customer_id):
-        if case.accepted_at is None or case.accepted_at <= at:
-            return {"case_ref": case.case_ref, "title": case.title, "tier": case.tier,
-                    "owner_user_id": case.owner_user_id}
+    stmt = (select(Case.case_ref, Case.title, Case.tier, Case.owner_user_id, Case.accepted_at)
+            .where(Case.customer_id == customer_id, Case.status.in_(NOT_CLOSED))
+            .order_by(Case.due_at.asc(), Case.id.asc()))
+    for ref, title, tier, owner, accepted in session.execute(stmt):
+        if accepted is None or accepted <= at:
+            return {"case_ref": ref, "title": title, "tier": tier, "owner_user_id": owner}
     return None
 
 
@@ -82,9 +110,13 @@ def age_at(birth_year: int | None, at: datetime) -> int | None:
 
 
 # -- A/B ---------------------------------------------------------------------------------------
-def ab_share(session: Session) -> float:
-    value = session.scalar(select(IvrSetting.value).where(IvrSetting.key == AB_KEY))
-    return float((value or {}).get("share", 0.0))
+def ab_share(session: Session, *, fresh: bool = False) -> float:
+    """The share of callers who hear the static menu (cached like the tree unless ``fresh``)."""
+    def load(s: Session) -> float:
+        value = s.scalar(select(IvrSetting.value).where(IvrSetting.key == AB_KEY))
+        return float((value or {}).get("share", 0.0))
+
+    return load(session) if fresh else _cached("ab", session, load)
 
 
 def ab_bucket(customer_ref: str) -> float:
@@ -132,11 +164,10 @@ def menu(session: Session, caller: str | None, at: datetime, node_code: str = "r
     node = tree.node(node_code)
     if node is None:
         raise NotFound(f"no menu node {node_code!r}", key="ivr_no_node", params={"node": node_code})
-    who = None if (caller or "").strip().lower() in ANONYMOUS else find_caller(session, caller.strip())
+    who, state = (None, None) if (caller or "").strip().lower() in ANONYMOUS else _caller_and_state(session, caller.strip())
     if who is None:
         return static_menu(node_code, lang, tree, at)
     group = "static" if hears_static(who.customer_ref, ab_share(session)) else "personalised"
-    state = session.scalar(select(IvrCallerState.state).where(IvrCallerState.customer_id == who.customer_id))
     ctx = Context(open_case=open_case(session, who.customer_id, at), age=age_at(who.birth_year, at), lang=lang,
                   tz=get_settings().display_timezone)
     personalised = group == "personalised"

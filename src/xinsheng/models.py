@@ -5,6 +5,7 @@ from xinsheng.customers.models import Customer, CustomerNote  # noqa: F401
 from xinsheng.db import Base  # noqa: F401
 from xinsheng.identity.models import ApiToken, User, WebSession  # noqa: F401
 from xinsheng.interactions.models import Interaction, InteractionAnalysis  # noqa: F401
+from xinsheng.ivr.models import IvrCallerState, IvrSetting, IvrTreeVersion  # noqa: F401
 from xinsheng.knowledge.models import AnswerFeedback, Article, ArticleVersion, KnowledgeState  # noqa: F401
 from xinsheng.notify.models import Notification  # noqa: F401
 from xinsheng.surveys.models import SurveyInvitation, SurveyResponse  # noqa: F401

@@ -17,10 +17,11 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.identity.views import router as identity
     from xinsheng.insights.views import router as insights
     from xinsheng.interactions.views import router as interactions
+    from xinsheng.ivr.views import router as ivr
     from xinsheng.knowledge.views import assist_router, router as knowledge
     from xinsheng.surveys.views import router as surveys
 
-    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases, surveys]
+    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys]
 
 
 def page_routers() -> list[APIRouter]:
@@ -31,9 +32,11 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.identity.admin import router as admin
     from xinsheng.identity.pages import router as identity
     from xinsheng.insights.pages import router as insights
+    from xinsheng.ivr.pages import router as ivr_pages
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.shell.pages import router as shell
+
     from xinsheng.surveys.pages import router as surveys
     from xinsheng.surveys.public import router as survey_answers
 
-    return [shell, customers, cases, insights, knowledge, identity, admin, audit, surveys, survey_answers]
+    return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers]

@@ -24,7 +24,7 @@ from xinsheng.customers.models import Customer
 from xinsheng.db import dialect_insert, session_scope, utcnow
 from xinsheng.demo.generator import DemoBank
 from xinsheng.identity.models import User
-from xinsheng.ingest.readers import records_from_list
+from xinsheng.records import records_from_list
 from xinsheng.ingest.service import ingest_records
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
 

@@ -11,7 +11,8 @@ from xinsheng.audit.actions import append
 from xinsheng.clikit import byte_progress, console_err
 from xinsheng.identity.principal import cli_principal
 from xinsheng.ingest.files import ingest_file
-from xinsheng.ingest.readers import detect_format, open_input
+from xinsheng.ingest.files import INGEST_SUFFIXES
+from xinsheng.records import detect_format, open_input
 from xinsheng.ingest.service import KINDS
 from xinsheng.migrate import ready_engine
 
@@ -25,7 +26,7 @@ def ingest(
     """Load customers or interactions; bad records are reported and the good ones kept."""
     if kind not in KINDS:
         raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
-    detect_format(path)
+    detect_format(path, INGEST_SUFFIXES)
     open_input(path).close()
     engine = ready_engine()
     with byte_progress(f"ingest {path.name}", path.stat().st_size) as advance:

@@ -10,10 +10,12 @@ from sqlalchemy.engine import Engine
 from xinsheng.config import get_settings
 
 from xinsheng.ingest.prepare import Reject
-from xinsheng.ingest.readers import detect_format, open_input, read_csv, read_ndjson
+from xinsheng.records import detect_format, open_input, read_csv, read_ndjson
 from xinsheng.ingest.service import IngestReport, ingest_records
 
 
+#: the files ``xinsheng ingest`` reads (``xinsheng.records`` reads them)
+INGEST_SUFFIXES = (".ndjson", ".jsonl", ".csv")
 #: files at least this large are prepared by worker processes
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 
@@ -44,13 +46,13 @@ def ingest_file(
     batch_size: int | None = None,
 ) -> IngestReport:
     """Load an NDJSON or CSV file; ``on_progress`` gets the byte offset read so far."""
-    fmt = detect_format(path)
+    fmt = detect_format(path, INGEST_SUFFIXES)
     with ExitStack() as stack:
         stream = stack.enter_context(open_input(path))
-        if fmt == "ndjson":
-            header, records = b"", read_ndjson(stream)
+        if fmt == "ndjson":  # decoded later, by the process that prepares the batch
+            header, records = b"", read_ndjson(stream, decode=False)
         else:
-            header, records = read_csv(stream)
+            header, _, records = read_csv(stream)
         sink = _RejectsFile(rejects, header, stack) if rejects else None
         progress = (lambda _rec: on_progress(stream.tell())) if on_progress else None
         workers = get_settings().ingest_workers if path.stat().st_size >= PARALLEL_FROM_BYTES else 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from xinsheng.ingest.readers import SourceRecord
+from xinsheng.records import SourceRecord, decode_json_line
 from xinsheng.ingest.schemas import CustomerIn, InteractionIn, describe_validation_error
 from xinsheng.redaction import excerpt
 from xinsheng.voc.masking import mask_pii
@@ -45,24 +45,6 @@ def watch_parent(parent_pid: int, interval: float = 0.5) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="xinsheng-parent-watch", daemon=True).start()
-
-
-def decode_ndjson(record: SourceRecord) -> None:
-    """Fill ``record.data`` (or ``record.error``) from its raw NDJSON line, in place."""
-    try:
-        line = record.raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        record.error = f"not valid UTF-8 at byte {exc.start} (wrong encoding?)"
-        return
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        record.error = f"invalid JSON: {exc.msg} at column {exc.colno}"
-        return
-    if isinstance(data, dict):
-        record.data = data
-    else:
-        record.error = f"expected a JSON object, got {type(data).__name__}"
 
 
 def interaction_row(rec: InteractionIn) -> dict:
@@ -102,7 +84,7 @@ def prepare_batch(kind: str, records: list[SourceRecord], analyze: bool = False)
     model = CustomerIn if kind == "customers" else InteractionIn
     for record in records:
         if record.data is None and record.error is None:
-            decode_ndjson(record)
+            decode_json_line(record)
         if record.error is not None:
             rejects.append(Reject(record.line, record.raw, record.error, _key(kind, record)))
             continue

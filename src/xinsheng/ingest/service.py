@@ -29,7 +29,7 @@ from xinsheng.config import get_settings
 from xinsheng.customers.actions import bulk_upsert_customers, resolve_customer_ids
 from xinsheng.db import session_scope, utcnow
 from xinsheng.ingest.prepare import Reject, prepare_batch, watch_parent
-from xinsheng.ingest.readers import SourceRecord
+from xinsheng.records import SourceRecord
 from xinsheng.interactions.actions import bulk_insert_interactions
 from xinsheng.interactions.analysis import analysis_row, store_analysis_rows, warm_analyzer
 

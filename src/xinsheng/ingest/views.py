@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
 from xinsheng.errors import InvalidInput
-from xinsheng.ingest.readers import records_from_list
+from xinsheng.records import records_from_list
 from xinsheng.ingest.service import ingest_records
 
 MAX_ITEMS = 10_000

@@ -8,9 +8,6 @@ with a ``query`` column and a ``ref`` column naming the article that answers it.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,29 +20,19 @@ from xinsheng.knowledge.matching.features import IdfTable, feature_matrix, pair_
 from xinsheng.knowledge.matching.index import ArticleDoc, KnowledgeIndex
 from xinsheng.knowledge.matching.scorer import PairModel, fit_model, predict_with_rules
 from xinsheng.knowledge.matching.seed import default_model
+from xinsheng.records import read_records
 
-PAIR_FORMATS = {".csv": ",", ".tsv": "\t", ".ndjson": None, ".jsonl": None}
+PAIR_SUFFIXES = (".csv", ".tsv", ".ndjson", ".jsonl")
 
 
 def read_table(path: Path, columns: list[str]) -> list[dict[str, str]]:
-    """Rows of a CSV/TSV/NDJSON file; InputFileError when it or a column is missing."""
-    if path.suffix.lower() not in PAIR_FORMATS:
-        raise InputFileError(f"{path}: unknown format {path.suffix or '(no extension)'!r}; "
-                             "use .csv, .tsv, .ndjson or .jsonl")
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read ({exc})") from None
-    delimiter = PAIR_FORMATS[path.suffix.lower()]
-    if delimiter is None:
-        try:
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except ValueError as exc:
-            raise InputFileError(f"{path}: not NDJSON ({exc})") from None
-    else:
-        rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_MINIMAL))
+    """Rows of a CSV/TSV/NDJSON file (``xinsheng.records``); InputFileError when it or a
+    column is missing, or naming the line and the reason when a row cannot be read."""
+    rows = []
+    for rec in read_records(path, PAIR_SUFFIXES):
+        if rec.error is not None:
+            raise InputFileError(f"{path}: line {rec.line}: {rec.error}")
+        rows.append(rec.data)
     present = set(rows[0]) if rows else set()
     missing = [c for c in columns if c not in present]
     if missing:

@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from xinsheng.errors import InputFileError
 from xinsheng.knowledge.schemas import ArticleCreate
+from xinsheng.records import read_records as read_file
 
 FIELDS = ("ref", "title", "question", "paraphrases", "body", "category", "products", "channels",
           "valid_from", "valid_to", "owner", "status")
@@ -30,47 +30,12 @@ LIST_FIELDS = ("paraphrases", "products", "channels")
 FORMATS = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson", ".json": "json"}
 
 
-def file_format(path: Path) -> str:
-    """``csv``, ``ndjson`` or ``json`` from the extension; InputFileError otherwise."""
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputFileError(f"{path}: unknown format {path.suffix or '(no extension)'!r}; "
-                             "use .csv, .ndjson, .jsonl or .json")
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
-    return fmt
-
-
 def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, record) of a CSV / NDJSON / JSON file; line is 1-based (CSV header = 1)."""
-    fmt = file_format(path)
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read ({exc})") from None
-    if fmt == "csv":
-        yield from ((i + 2, dict(row)) for i, row in enumerate(csv.DictReader(io.StringIO(text))))
-    elif fmt == "ndjson":
-        for i, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                yield i, _json_object(line, path, i)
-    else:
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise InputFileError(f"{path}: not JSON ({exc})") from None
-        items = data.get("articles") if isinstance(data, dict) else data
-        if not isinstance(items, list):
-            raise InputFileError(f"{path}: expected a list of articles or {{\"articles\": [...]}}")
-        yield from ((i, item if isinstance(item, dict) else {"_": item}) for i, item in enumerate(items, 1))
-
-
-def _json_object(line: str, path: Path, lineno: int) -> dict[str, Any]:
-    try:
-        value = json.loads(line)
-    except ValueError as exc:
-        return {"_error": f"not JSON: {exc}"}
-    return value if isinstance(value, dict) else {"_error": "not a JSON object"}
+    """(line, record) of a CSV / NDJSON / JSON file, read by ``xinsheng.records``; line is
+    1-based (CSV header = 1; a JSON list: the index). A record that cannot be read comes
+    as ``{"_error": reason}``, so the import reports it by line and goes on."""
+    for rec in read_file(path, tuple(FORMATS), keep_empty=True, list_key="articles"):
+        yield rec.line, rec.data if rec.error is None else {"_error": rec.error}
 
 
 def parse_article(record: dict[str, Any]) -> ArticleCreate:

@@ -21,7 +21,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "sv_too_many": {"zh": "请求过于频繁，请稍后再试。", "en": "Too many requests; please try again in a minute."},
     "sv_privacy": {"zh": "本页面仅用于本次服务评价，不显示您的个人信息。",
                    "en": "This page is only for rating this service and shows none of your personal details."},
-    # --- the satisfaction page ---
+    # --- the satisfaction page (and its tool on the role homes) ---
+    "tool_satisfaction": {"zh": "满意度", "en": "Satisfaction"},
+    "tool_satisfaction_d": {"zh": "NPS、CSAT、CES 及差评回访", "en": "NPS, CSAT, CES and follow-up of bad scores"},
     "sv_satisfaction": {"zh": "满意度", "en": "Satisfaction"},
     "sv_sat_intro": {"zh": "NPS、CSAT 与 CES：每个数字附样本量和 95% 置信区间；样本不足时不显示。",
                      "en": "NPS, CSAT and CES: every figure with its sample size and 95 % confidence interval; hidden when the sample is too small."},

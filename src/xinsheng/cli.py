@@ -72,7 +72,8 @@ def _register() -> None:
     from xinsheng.demo.cli import demo
     from xinsheng.identity.cli import token_app, user_app
     from xinsheng.ingest.cli import ingest
-    from xinsheng.privacy.cli import keys_app, retention
+    from xinsheng.privacy.cli import keys_app
+    from xinsheng.retention.cli import retention
 
     app.command()(ingest)
     app.command()(demo)

@@ -13,24 +13,27 @@ from xinsheng.identity.principal import cli_principal
 from xinsheng.ingest.files import ingest_file
 from xinsheng.ingest.files import INGEST_SUFFIXES
 from xinsheng.records import detect_format, open_input
-from xinsheng.ingest.service import KINDS
+from xinsheng.ingest.kinds import file_kinds, loader_for
 from xinsheng.migrate import ready_engine
 
 
 def ingest(
     path: Annotated[Path, typer.Argument(help="an .ndjson/.jsonl or .csv (UTF-8, header row) file")],
-    kind: Annotated[str, typer.Option(help="customers or interactions")] = "interactions",
+    kind: Annotated[str, typer.Option(help="customers, interactions, or a kind a domain adds (survey-responses)")
+                    ] = "interactions",
     rejects: Annotated[Path | None, typer.Option(help="write rejected records here, unchanged")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
 ) -> None:
     """Load customers or interactions; bad records are reported and the good ones kept."""
-    if kind not in KINDS:
-        raise typer.BadParameter(f"expected one of {', '.join(KINDS)}", param_hint="--kind")
+    if kind not in file_kinds():
+        raise typer.BadParameter(f"expected one of {', '.join(file_kinds())}", param_hint="--kind")
     detect_format(path, INGEST_SUFFIXES)
     open_input(path).close()
     engine = ready_engine()
     with byte_progress(f"ingest {path.name}", path.stat().st_size) as advance:
-        report = ingest_file(path, kind, engine, rejects=rejects, on_progress=advance)
+        loader = loader_for(kind)
+        report = (loader(path, engine, rejects=rejects, on_progress=advance) if loader is not None
+                  else ingest_file(path, kind, engine, rejects=rejects, on_progress=advance))
     append(engine, actor=cli_principal().actor, actor_role="admin", action=f"ingest.{kind}", ip="cli",
            target_type="file", target_ref=str(path.resolve()),
            detail={"accepted": report.accepted, "duplicates": report.duplicates, "rejected": report.rejected})

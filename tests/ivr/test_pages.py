@@ -54,3 +54,24 @@ def test_the_ab_share_is_set_by_a_designer_only(engine, client_as):
     assert "当前对照组比例：20%" in designer.get("/ivr").text
     assert client_as("system", scopes=["ivr"]).post("/ivr/ab", data={"share": "0"}).status_code == 403
     assert client_as("agent").get("/ivr").status_code == 403
+
+
+def test_the_page_compares_the_ab_groups(engine, client_as):
+    import hashlib
+    from datetime import datetime, timedelta, timezone
+
+    def bucket(ref):
+        return int.from_bytes(hashlib.sha256(f"xinsheng-ivr-ab:{ref}".encode()).digest()[:8], "big") / 2**64
+
+    refs = [f"C-P{i}" for i in range(50)]
+    s_ref, p_ref = next(r for r in refs if bucket(r) < 0.5), next(r for r in refs if bucket(r) >= 0.5)
+    when = datetime.now(timezone.utc) - timedelta(days=3)
+    ingest(engine, [customer(s_ref), customer(p_ref)],
+           [ivr_choice(s_ref, "balance", when), ivr_choice(p_ref, "balance", when), ivr_choice(p_ref, "card", when)])
+    designer = client_as("ivr_designer")
+    assert 'id="ab-empty"' in designer.get("/ivr").text  # share 0: nobody in the control group
+    designer.post("/ivr/ab", data={"share": "50"})
+    page = designer.get("/ivr").text
+    assert "对照组（标准菜单） (n=1)" in page and "个性化组 (n=2)" in page
+    # every builder call is resolved: 100 % in both groups, difference 0
+    assert re.search(r'data-metric="self_service">.*?100\.0% .*?100\.0% .*?\+0\.0%', page, re.S)

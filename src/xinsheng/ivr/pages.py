@@ -6,7 +6,7 @@ same page with the message beside its field and what was typed kept (422).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from xinsheng.db import utcnow
 from xinsheng.deps import Audit, SessionDep, require
 from xinsheng.identity.principal import Principal
-from xinsheng.ivr import design, route as routing, service
+from xinsheng.ivr import ab, design, route as routing, service
 from xinsheng.ivr.i18n import TEXTS
 from xinsheng.ivr.tree import TreeInvalid, describe
 from xinsheng.web.i18n import TEXTS as WEB_TEXTS, Translator, pick_lang
@@ -63,6 +63,7 @@ def _page(request: Request, session, me: Principal, *, caller: str = "", at: str
         "versions": design.versions(session), "replay": design.last_replay(session),
         "share": share if share is not None else f"{service.ab_share(session, fresh=True) * 100:g}",
         "share_now": f"{service.ab_share(session, fresh=True) * 100:g}", "saved": saved,
+        "ab": ab.compare(session, utcnow() - timedelta(days=30), utcnow()), "ab_metrics": ab.METRICS,
     }, status_code=422 if view_errors else status)
 
 

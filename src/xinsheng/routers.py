@@ -16,12 +16,12 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.customers.views import router as customers
     from xinsheng.identity.views import router as identity
     from xinsheng.insights.views import router as insights
-    from xinsheng.interactions.views import router as interactions
+    from xinsheng.ingest.views import router as ingest
     from xinsheng.ivr.views import router as ivr
     from xinsheng.knowledge.views import assist_router, router as knowledge
     from xinsheng.surveys.views import router as surveys
 
-    return [customers, interactions, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys]
+    return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys]
 
 
 def page_routers() -> list[APIRouter]:

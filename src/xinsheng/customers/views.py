@@ -1,4 +1,5 @@
-"""JSON API of customers: list and search, upsert, profile, timeline, unmask.
+"""JSON API of customers: list and search, profile, timeline, unmask (the upsert,
+``POST /api/v1/customers``, is ingest's: ``ingest.views``).
 
 Reads check the caller's row-level access before loading anything and write an
 audit entry before the data leaves; writes are audited with their results.
@@ -8,17 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from xinsheng.customers.access import ensure_customer_visible
 from xinsheng.customers.schemas import CustomerPage, CustomerRead, UnmaskRequest
 from xinsheng.customers.service import get_customer, get_profile, list_customers
-from xinsheng.deps import Audit, EngineDep, SessionDep, require
+from xinsheng.deps import Audit, SessionDep, require
 from xinsheng.errors import Forbidden, InvalidInput
 from xinsheng.identity.principal import Principal
-from xinsheng.ingest.schemas import CustomerIn
-from xinsheng.ingest.views import body_schema, ingest_body
-from xinsheng.interactions.schemas import IngestResult, TimelinePage
+from xinsheng.interactions.schemas import TimelinePage
 from xinsheng.interactions.service import list_timeline
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
@@ -54,14 +53,6 @@ def customers_list(
     audit("customer.list", target_type="customer",
           detail={"via": "api", "customer_refs": [c.customer_ref for c in page.items]})
     return page
-
-
-@router.post("", response_model=IngestResult, openapi_extra=body_schema(CustomerIn),
-             responses={422: {"description": "no item was usable; the body names each field and problem"}},
-             dependencies=[require("customers.write")])
-async def post_customers(request: Request, engine: EngineDep, audit: Audit):
-    """Insert or update one customer or a list, by ``customer_ref``; per-item results."""
-    return await ingest_body(request, "customers", engine, audit=audit)
 
 
 @router.get("/{customer_ref}", response_model=CustomerRead, responses=_404)

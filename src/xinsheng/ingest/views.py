@@ -1,18 +1,24 @@
-"""Shared handling of POSTed record batches (customers and interactions)."""
+"""POSTed record batches: ``POST /api/v1/customers`` and ``POST /api/v1/interactions``
+(ingest stores both; the read routes are the customers' and interactions' own)."""
 from __future__ import annotations
 
 import json
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
+from xinsheng.deps import Audit, EngineDep, require
 from xinsheng.errors import InvalidInput
-from xinsheng.records import records_from_list
+from xinsheng.ingest.schemas import CustomerIn, InteractionIn
 from xinsheng.ingest.service import ingest_records
+from xinsheng.interactions.schemas import IngestResult
+from xinsheng.records import records_from_list
 
 MAX_ITEMS = 10_000
+router = APIRouter(prefix="/api/v1")
+_422 = {422: {"description": "no item was usable; the body names each field and problem"}}
 
 
 def body_schema(model) -> dict:
@@ -57,3 +63,17 @@ async def ingest_body(request: Request, kind: str, engine: Engine, audit=None) -
                     "rejected": report.rejected, "customer_refs": refs},
         )
     return JSONResponse(report.to_dict(), status_code=status)
+
+
+@router.post("/customers", tags=["customers"], response_model=IngestResult, openapi_extra=body_schema(CustomerIn),
+             responses=_422, dependencies=[require("customers.write")])
+async def post_customers(request: Request, engine: EngineDep, audit: Audit):
+    """Insert or update one customer or a list, by ``customer_ref``; per-item results."""
+    return await ingest_body(request, "customers", engine, audit=audit)
+
+
+@router.post("/interactions", tags=["interactions"], response_model=IngestResult,
+             openapi_extra=body_schema(InteractionIn), responses=_422, dependencies=[require("interactions.write")])
+async def post_interactions(request: Request, engine: EngineDep, audit: Audit):
+    """Store one interaction or a list (up to 10,000); per-item results like ``ingest --json``."""
+    return await ingest_body(request, "interactions", engine, audit=audit)

@@ -1,26 +1,24 @@
 """Synthetic personal data for the demo bank: valid-looking, never real.
 
 Resident ID numbers carry a correct GB 11643 check character, bank card numbers
-pass the Luhn check, mobile numbers follow the 1[3-9] plan. The validators are
-exported so tests (and anyone evaluating PII masking) can check the planted data.
+pass the Luhn check (both from ``xinsheng.checksums``, the ones masking uses), mobile
+numbers follow the 1[3-9] plan.
 """
 from __future__ import annotations
 
 import random
 from datetime import date
 
+from xinsheng.checksums import gb11643_check_char, luhn_check_digit
+
 __all__ = [
     "cn_id",
-    "cn_id_checksum_ok",
     "bank_card",
-    "luhn_ok",
     "mobile",
     "email",
     "AREA_CODES",
 ]
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 # Administrative division codes (first six digits of a resident ID) by city.
 AREA_CODES: dict[str, tuple[str, ...]] = {
@@ -65,11 +63,6 @@ _MOBILE_PREFIXES = (
 _MAIL_DOMAINS = ("qq.com", "163.com", "126.com", "sina.com", "foxmail.com", "outlook.com", "gmail.com")
 
 
-def _id_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK[total % 11]
-
-
 def cn_id(rng: random.Random, birth: date, gender: str | None, city: str | None = None) -> str:
     """An 18-character resident ID (GB 11643) with a valid check character.
 
@@ -84,41 +77,14 @@ def cn_id(rng: random.Random, birth: date, gender: str | None, city: str | None 
     elif gender == "F" and sex % 2 == 1:
         sex = (sex + 1) % 10
     first17 = f"{area}{birth:%Y%m%d}{seq:02d}{sex}"
-    return first17 + _id_check_char(first17)
-
-
-def cn_id_checksum_ok(value: str) -> bool:
-    """True if ``value`` is 17 digits plus a correct GB 11643 check character."""
-    value = value.upper()
-    if len(value) != 18 or not value[:17].isdigit():
-        return False
-    return _id_check_char(value[:17]) == value[17]
-
-
-def _luhn_digit(partial: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(partial)):
-        d = int(ch)
-        if i % 2 == 0:  # these positions get doubled once the check digit is appended
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def luhn_ok(number: str) -> bool:
-    """True if ``number`` (digits only) passes the Luhn check."""
-    if not number.isdigit() or len(number) < 2:
-        return False
-    return _luhn_digit(number[:-1]) == number[-1]
+    return first17 + gb11643_check_char(first17)
 
 
 def bank_card(rng: random.Random) -> str:
     """A 16- or 19-digit UnionPay-style (62…) card number with a valid Luhn digit."""
     length = rng.choice((16, 19, 19))
     body = rng.choice(_CARD_BINS) + "".join(str(rng.randrange(10)) for _ in range(length - 7))
-    return body + _luhn_digit(body)
+    return body + luhn_check_digit(body)
 
 
 def mobile(rng: random.Random) -> str:

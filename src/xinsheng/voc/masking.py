@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from xinsheng.checksums import gb11643_check_char, luhn_ok
 from xinsheng.voc.names import T2S, TAIL, find_names, gate_pattern, gate_search
 
 __all__ = ["PiiSpan", "MaskResult", "mask_pii", "MASKS", "luhn_ok", "cn_id_ok"]
@@ -70,21 +71,6 @@ _PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
     "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def luhn_ok(digits: str) -> bool:
-    """The Luhn (mod 10) check used by bank card numbers."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 def _plausible_birth(y: int, m: int, d: int) -> bool:
@@ -101,10 +87,9 @@ def cn_id_ok(number: str) -> bool:
         return False
     if len(number) == 18:
         body, check = number[:17], number[17].upper()
-        if not body.isdigit():
+        if not (body.isascii() and body.isdigit()):
             return False
-        total = sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS))
-        return _ID_CHECK[total % 11] == check and _plausible_birth(
+        return gb11643_check_char(body) == check and _plausible_birth(
             int(number[6:10]), int(number[10:12]), int(number[12:14])
         )
     if len(number) == 15 and number.isdigit():

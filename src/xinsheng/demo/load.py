@@ -66,12 +66,15 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
                                       on_progress=progress, workers=get_settings().ingest_workers)
     handled = _handle_cases(engine)
     sweep = run_sweep(engine, now)
+    from xinsheng.demo.surveys import load_surveys
+
+    surveys = load_surveys(engine, now)  # surveys after its contacts (demo/surveys.py)
     with session_scope(engine) as session:
         total = session.scalar(select(func.count()).select_from(Case)) or 0
         still_open = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN_STATUSES))) or 0
     return {"customers": customers.accepted, "interactions": interactions.to_dict(), "open_cases": still_open,
             "cases": {"total": total, "closed": handled["closed"], "acknowledged": handled["acknowledged"],
-                      "now": now.isoformat(), "sweep": sweep.to_dict()}}
+                      "now": now.isoformat(), "sweep": sweep.to_dict()}, "surveys": surveys}
 
 
 def _load_staff(bank: DemoBank, engine: Engine) -> None:

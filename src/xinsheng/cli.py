@@ -110,6 +110,10 @@ def _register() -> None:
 
     app.add_typer(notify_app, name="notify")
 
+    from xinsheng.surveys.cli import surveys_app  # also adds ``ingest --kind survey-responses``
+
+    app.add_typer(surveys_app, name="surveys")
+
 
 _register()
 

@@ -175,6 +175,22 @@ async def _load(port: int, secret: str, customers: int, rate: float, concurrency
             "p99_ms": round(q(0.99), 2), "max_ms": round(latencies[-1] * 1000, 2), "errors": errors}
 
 
+def decision_times(engine, customers: int, n: int) -> dict:
+    """The menu decision in this process, no HTTP: a session per call as the API opens one."""
+    from xinsheng.db import utcnow
+    from xinsheng.ivr.service import menu
+
+    rng, times = random.Random(4), []
+    for i in range(n + 50):
+        started = time.perf_counter()
+        with session_scope(engine) as s:
+            menu(s, f"V{rng.randrange(customers):06d}", utcnow())
+        if i >= 50:  # warm-up
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"calls": n, "p50_ms": round(times[n // 2], 2), "p99_ms": round(times[int(n * 0.99)], 2)}
+
+
 def replay_figures(url: str, group: Path | None) -> dict:
     from xinsheng.ivr.replay import replay
 
@@ -197,6 +213,7 @@ def main() -> None:
     ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="postgresql")
     ap.add_argument("--replay-url", help="database of a demo bank to replay")
     ap.add_argument("--group", type=Path, help="customer refs scored apart in the replay")
+    ap.add_argument("--skip-load", action="store_true", help="no server and no HTTP load")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     out: dict = {"machine": machine()}
@@ -211,22 +228,30 @@ def main() -> None:
         upgrade(engine)
         secret = seed(engine, args.customers, args.history)
         out["ingest"] = ingest_cost(engine, args.customers, args.per_run, args.runs)
-        proc = _serve(url, port := _free_port())
-        stack.callback(proc.kill)
-        out["latency"] = asyncio.run(_load(port, secret, args.customers, args.rate, args.concurrency, args.seconds))
+        out["decision"] = decision_times(engine, args.customers, 2000)
+        if not args.skip_load:
+            proc = _serve(url, port := _free_port())
+            stack.callback(proc.kill)
+            out["latency"] = asyncio.run(_load(port, secret, args.customers, args.rate, args.concurrency,
+                                               args.seconds))
     if args.replay_url:
         out["replay"] = replay_figures(args.replay_url, args.group)
     out["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return
-    lat = out["latency"]
     print(f"IVR menu on {args.backend}: {args.customers} callers, {args.history} contacts each before the load")
-    print(markdown_table(["measure", "value"], [
-        [f"menu p50 (ms) at {args.rate:g}/s, {args.concurrency} concurrent, {args.seconds:g} s", lat["p50_ms"]],
-        ["menu p99 (ms)", lat["p99_ms"]], ["menu max (ms)", lat["max_ms"]],
-        ["errors / requests", f"{lat['errors']} / {lat['requests']}"], ["rate achieved (/s)", lat["achieved_per_s"]],
-    ] + [[r["what"], r["value"]] for r in out["ingest"]]))
+    rows = []
+    if "latency" in out:
+        lat = out["latency"]
+        rows += [[f"HTTP menu p50 (ms) at {args.rate:g}/s, {args.concurrency} concurrent, {args.seconds:g} s",
+                  lat["p50_ms"]], ["HTTP menu p99 (ms)", lat["p99_ms"]], ["HTTP menu max (ms)", lat["max_ms"]],
+                 ["HTTP errors / requests", f"{lat['errors']} / {lat['requests']}"],
+                 ["HTTP rate achieved (/s)", lat["achieved_per_s"]]]
+    d = out["decision"]
+    rows += [[f"decision in-process p50 (ms), {d['calls']} calls", d["p50_ms"]], ["decision in-process p99 (ms)",
+                                                                                 d["p99_ms"]]]
+    print(markdown_table(["measure", "value"], rows + [[r["what"], r["value"]] for r in out["ingest"]]))
     if "replay" in out:
         r = out["replay"]
         rows = [["all", r["calls"], r["static"]["top1"], r["personalised"]["top1"], r["static"]["mean_position"],

@@ -67,10 +67,26 @@ def fold(session: Session, grouped: dict[int, list[dict]]) -> int:
             apply(state, c, tz)
         updates.append({"cid": cid, "st": state, "n": count + len(grouped[cid]), "at": now})
     if updates:
+        _write(session, updates)
+    return len(updates)
+
+
+def _write(session: Session, updates: list[dict]) -> None:
+    """All the batch's rows in one statement on PostgreSQL (``UPDATE … FROM (VALUES …)``);
+    an executemany elsewhere (SQLite runs in-process)."""
+    if session.get_bind().dialect.name != "postgresql":
         session.execute(update(_T).where(_T.c.customer_id == bindparam("cid"))
                         .values(state=bindparam("st"), contacts=bindparam("n"), updated_at=bindparam("at")),
                         updates)
-    return len(updates)
+        return
+    from sqlalchemy import BigInteger, Integer, column, values
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    for i in range(0, len(updates), _CHUNK):
+        rows = values(column("cid", BigInteger), column("st", JSONB), column("n", Integer), name="v").data(
+            [(u["cid"], u["st"], u["n"]) for u in updates[i:i + _CHUNK]])
+        session.execute(update(_T).where(_T.c.customer_id == rows.c.cid)
+                        .values(state=rows.c.st, contacts=rows.c.n, updated_at=updates[0]["at"]))
 
 
 def _ensure_rows(session: Session, ids: list[int], now) -> list[int]:

@@ -1,11 +1,11 @@
 """Reads of customers: one profile, search — shown masked to viewers who need no names."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.customers.access import restrict, shows_pii
+from xinsheng.customers.hooks import open_cases
 from xinsheng.customers.models import Customer
 from xinsheng.customers.schemas import CaseSummary, CustomerListItem, CustomerPage, CustomerRead
 from xinsheng.db import utcnow
@@ -27,13 +27,9 @@ def get_customer(session: Session, customer_ref: str) -> Customer:
     return customer
 
 
-def list_open_cases(session: Session, customer_id: int) -> list[Case]:
-    stmt = (
-        select(Case)
-        .where(Case.customer_id == customer_id, Case.status.in_(OPEN_STATUSES))
-        .order_by(Case.opened_at.desc())
-    )
-    return list(session.scalars(stmt))
+def list_open_cases(session: Session, customer_id: int) -> list:
+    """The customer's open cases, newest first (from the cases domain: ``customers.hooks``)."""
+    return open_cases(session, customer_id)
 
 
 def get_profile(session: Session, customer_ref: str, viewer: Principal | None = None, *,
@@ -110,20 +106,41 @@ def list_customers(session: Session, viewer: Principal, *, q: str = "", segment:
 
 def recently_contacted(session: Session, viewer: Principal, limit: int = 12) -> list[CustomerListItem]:
     """Customers the viewer may see with the newest contacts, newest first."""
-    last = func.max(Interaction.started_at).label("last")
     visible = restrict(select(Customer.id), viewer)
-    sub = (
-        select(Interaction.customer_id, last)
-        .where(Interaction.customer_id.is_not(None))
-        .group_by(Interaction.customer_id)
-        .order_by(last.desc())
-        .limit(limit)
-    )
-    if visible.whereclause is not None:
-        sub = sub.where(Interaction.customer_id.in_(visible))
-    sub = sub.subquery()
-    stmt = select(Customer).join(sub, sub.c.customer_id == Customer.id).order_by(sub.c.last.desc())
-    return [_list_item(c, viewer) for c in session.scalars(stmt)]
+    if visible.whereclause is None:
+        ids = _newest_contacts_customers(session, limit)
+    else:  # a row scope: per visible customer, its newest contact (ix_interactions_customer_started)
+        last = func.max(Interaction.started_at).label("last")
+        ids = list(session.scalars(
+            select(Interaction.customer_id).where(Interaction.customer_id.in_(visible))
+            .group_by(Interaction.customer_id).order_by(last.desc()).limit(limit)))
+    found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+    return [_list_item(found[i], viewer) for i in ids if i in found]
+
+
+#: contacts read at a time, newest first, while looking for the recently contacted customers
+_WALK = 256
+
+
+def _newest_contacts_customers(session: Session, limit: int) -> list[int]:
+    """The first ``limit`` distinct customers met walking the contacts newest first (the
+    ``started_at`` index), instead of grouping every contact by customer."""
+    ids: dict[int, None] = {}
+    after: tuple | None = None
+    while len(ids) < limit:
+        stmt = (select(Interaction.started_at, Interaction.id, Interaction.customer_id)
+                .where(Interaction.customer_id.is_not(None))
+                .order_by(Interaction.started_at.desc(), Interaction.id.desc()).limit(_WALK))
+        if after is not None:
+            stmt = stmt.where(or_(Interaction.started_at < after[0],
+                                  and_(Interaction.started_at == after[0], Interaction.id < after[1])))
+        rows = session.execute(stmt).all()
+        for _, _, customer_id in rows:
+            ids.setdefault(customer_id)
+        if len(rows) < _WALK:
+            break
+        after = rows[-1][:2]
+    return list(ids)[:limit]
 
 
 def count_customers(session: Session) -> int:

@@ -82,3 +82,19 @@ class TopicDaily(Base):
     negative: Mapped[int] = mapped_column(Integer)
     negative_primary: Mapped[int] = mapped_column(Integer)
     score_sum: Mapped[float] = mapped_column(Float)
+
+
+class ChannelDaily(Base):
+    """Contacts per day and channel: what the home page's chart (每日各渠道联系量) reads
+    instead of every contact.
+
+    Kept by ``interactions/daily.py`` in the transaction that inserts the contacts, by
+    increments of the rows actually inserted (a re-ingested contact is not counted twice).
+    ``day`` is in the bank's display time zone, like ``TopicDaily``.
+    """
+
+    __tablename__ = "channel_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    contacts: Mapped[int] = mapped_column(Integer)

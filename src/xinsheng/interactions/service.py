@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from xinsheng.interactions.models import Interaction, InteractionAnalysis
+from xinsheng.interactions.models import ChannelDaily, Interaction, InteractionAnalysis
 from xinsheng.interactions.schemas import AnalysisRead, TimelineItem, TimelinePage
 
 MAX_PAGE = 200
@@ -71,23 +71,21 @@ def channel_counts(session: Session, customer_id: int | None = None) -> dict[str
 
 
 def daily_channel_volume(session: Session, days: int = 90) -> list[tuple[str, str, int]]:
-    """(day, channel, contacts) for the last ``days`` days that have data, oldest first."""
-    latest = session.scalar(select(func.max(Interaction.started_at)))
+    """(day, channel, contacts) for the last ``days`` days up to the newest day with data,
+    oldest first; days in the display time zone. Reads the daily counts (``ChannelDaily``),
+    not the contacts."""
+    latest = session.scalar(select(func.max(ChannelDaily.day)))
     if latest is None:
         return []
-    since = latest - timedelta(days=days)
-    day = func.date(Interaction.started_at)
-    stmt = (
-        select(day, Interaction.channel, func.count())
-        .where(Interaction.started_at >= since)
-        .group_by(day, Interaction.channel)
-        .order_by(day)
-    )
-    return [(str(d), ch, n) for d, ch, n in session.execute(stmt).all()]
+    since = latest - timedelta(days=days - 1)
+    stmt = (select(ChannelDaily.day, ChannelDaily.channel, ChannelDaily.contacts)
+            .where(ChannelDaily.day >= since).order_by(ChannelDaily.day, ChannelDaily.channel))
+    return [(d.isoformat(), ch, n) for d, ch, n in session.execute(stmt).all()]
 
 
 def total_interactions(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Interaction)) or 0
+    """Every stored contact, summed from the daily counts (not a count of the table)."""
+    return int(session.scalar(select(func.sum(ChannelDaily.contacts))) or 0)
 
 
 def latest_contact_at(session: Session) -> datetime | None:

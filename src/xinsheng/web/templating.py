@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -29,6 +30,16 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 templates.env.filters["local_time"] = local_time
 #: ``{{ static_url("app.css") }}``: the URL with the content hash (cached for a year)
 templates.env.globals["static_url"] = static_url
+
+
+def lang_url(request: Request, lang: str) -> str:
+    """The same page in ``lang``: a query-only link (the path stays), the query kept and
+    ``lang`` in it once (``/hot-issues?days=30`` → ``?days=30&lang=en``)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return "?" + urlencode([*params, ("lang", lang)])
+
+
+templates.env.globals["lang_url"] = lang_url
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:

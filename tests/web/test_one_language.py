@@ -32,7 +32,9 @@ PAGES = [
     ("/hot-issues", "voc.read"), ("/hot-issues?days=abc", "voc.read"), ("/admin/users", "users.manage"),
     ("/admin/tokens", "users.manage"), ("/admin/audit", "audit.read"),
     ("/admin/audit?since=2026-12-01&until=2026-11-01", "audit.read"), ("/admin/audit?actor=nobody", "audit.read"),
-    ("/cases", "cases.read"), ("/no/such/page", None),
+    ("/cases", "cases.read"), ("/cases?queue=tier", "cases.read"), ("/cases/{case}", "cases.read"),
+    ("/cases/{case}/suggestions", "kb.read"), ("/cases/new?customer_ref=C-WANG", "cases.write"),
+    ("/cases/monitor", "metrics.read"), ("/cases/settings", "cases.write"), ("/no/such/page", None),
 ]
 #: pages a role may not open, to check the 403 page too
 REFUSED = ["/hot-issues", "/admin/users", "/knowledge/articles/new", "/customers/C-WANG"]
@@ -41,7 +43,7 @@ REFUSED = ["/hot-issues", "/admin/users", "/knowledge/articles/new", "/customers
 @pytest.fixture
 def world(client, engine):
     """C-WANG (78, served by agent A1001 two days ago; a complaint call, an app event, a bank
-    notice) and C-LI (advisor RM007's client); one approved knowledge article."""
+    notice; an open complaint case) and C-LI (advisor RM007's client); one approved knowledge article."""
     from xinsheng.knowledge.actions import do_create_article, do_transition_article
     from xinsheng.knowledge.schemas import ArticleCreate
 
@@ -61,7 +63,11 @@ def world(client, engine):
                                                body="核对收款人信息。", category="transfer"), "tests")
         for step in ("submit", "approve"):
             do_transition_article(s, a.id, step, "tests")
-        return {"article": a.id}
+        article = a.id
+    case = client.post("/api/v1/cases", json={"customer_ref": "C-WANG", "title": "转账一直失败", "channel": "phone",
+                                              "topic": "transfer.not_received", "text": "转账一直失败，很生气"})
+    assert case.status_code in (200, 201), case.text
+    return {"article": article, "case": case.json()["case_ref"]}
 
 
 @pytest.fixture

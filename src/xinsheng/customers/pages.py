@@ -12,7 +12,7 @@ from xinsheng.customers.views import Reader, check_access
 from xinsheng.deps import Audit, SessionDep, require
 from xinsheng.interactions.service import list_timeline
 from xinsheng.web.i18n import Translator, pick_lang
-from xinsheng.web.templating import render
+from xinsheng.web.templating import render, templates
 
 router = APIRouter(dependencies=[require("customers.read")])
 PAGE = 30
@@ -20,6 +20,8 @@ PAGE = 30
 MIN_REASON, MAX_REASON = 5, 500
 #: emotions shown on the timeline: intensity (0–1) from which the engine's finding is worth a chip
 EMOTION_SHOWN = 0.3
+# every page that includes the timeline (the case page too) shows emotions from the same intensity
+templates.env.globals.setdefault("emotion_min", EMOTION_SHOWN)
 
 
 def _page(request: Request, session, me, ref: str, audit: Audit, *, unmask: bool = False,

@@ -15,6 +15,10 @@ CALM_QUESTIONS = [
     "利滚利怎么算？？",  # 利滚利: compound interest, not 滚 ("get lost")
     "手机银行页面滚动不了？？",  # 滚动: scrolling
     "我想咨询律师费用的贷款??",  # a loan for a lawyer's fees
+    # the three above are the issue's; 利滚利 and 滚动 are also entries of the lexicon's
+    # exception list, so these two check the engine on words that list does not hold
+    "滚筒洗衣机能用信用卡分期吗？？",  # 滚筒: a washing machine's drum
+    "帮妈妈开的存折怎么挂失??",  # 妈妈: mother
 ]
 ANGRY = [
     "你们这破系统又扣我钱，我真是气炸了！",

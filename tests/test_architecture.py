@@ -119,3 +119,24 @@ def test_a_cycle_between_siblings_of_one_layer_breaks_the_build(copy_of_src):
     assert result.returncode == 1, result.stdout
     assert "No cycles are allowed in xinsheng." in result.stdout
     assert "Layers" in result.stdout and "KEPT" in result.stdout  # only the cycle contract saw it
+
+
+
+def test_the_app_wiring_installs_what_customers_need_from_cases(client, client_as, engine):
+    """Customers sit below cases and see open cases only through ``customers.hooks``, which
+    the cases domain fills when the app loads it: a level-2 complaint handler then sees the
+    one customer with an open level-2 complaint, and the profile lists that case."""
+    from tests.factories import elderly_customer_wang, private_banking_client_li
+    from xinsheng.cases.models import Case
+    from xinsheng.customers.models import Customer
+    from xinsheng.db import session_scope, utcnow
+
+    client.post("/api/v1/customers", json=[elderly_customer_wang(), private_banking_client_li()])
+    with session_scope(engine) as s:
+        li = s.query(Customer).filter_by(customer_ref="C-LI").one()
+        s.add(Case(case_ref="K-9", customer_id=li.id, kind="complaint", title="理财赎回未到账",
+                   status="open", tier=2, authority_level=2, opened_at=utcnow(), attributes={}))
+    handler = client_as("complaint_handler", authority_level=2)
+    assert [c["customer_ref"] for c in handler.get("/api/v1/customers").json()["items"]] == ["C-LI"]
+    assert [c["case_ref"] for c in handler.get("/api/v1/customers/C-LI").json()["open_cases"]] == ["K-9"]
+    assert handler.get("/api/v1/customers/C-WANG").status_code == 403

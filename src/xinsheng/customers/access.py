@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, exists, false, or_, select
 from sqlalchemy.orm import Session
 
-from xinsheng.cases.authority import effective_level
-from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.config import get_settings
+from xinsheng.customers.hooks import case_customers
 from xinsheng.customers.models import Customer
 from xinsheng.db import utcnow
 from xinsheng.errors import Forbidden
@@ -36,8 +35,10 @@ from xinsheng.interactions.models import Interaction
 # the database then starts from the agent's own contacts (index on agent_ref, started_at) or
 # the open cases instead of probing every customer, which made an agent's home page and
 # customer list ~10x slower on the demo bank (5,000 customers, 100,000 contacts).
-def _open_case(*conditions) -> ColumnElement[bool]:
-    return Customer.id.in_(select(Case.customer_id).where(Case.status.in_(OPEN_STATUSES), *conditions))
+def _through_cases(p: Principal, scope: str) -> ColumnElement[bool] | None:
+    """Customers with an open case ``p`` handles in ``scope`` (the cases domain decides: ``customers.hooks``)."""
+    ids = case_customers(p, scope)
+    return None if ids is None else Customer.id.in_(ids)
 
 
 def _served(p: Principal) -> ColumnElement[bool]:
@@ -46,18 +47,15 @@ def _served(p: Principal) -> ColumnElement[bool]:
         since = utcnow() - timedelta(days=get_settings().serving_days)
         conds.append(Customer.id.in_(select(Interaction.customer_id).where(
             Interaction.agent_ref == p.agent_ref, Interaction.started_at >= since)))
-    queue = [and_(Case.owner_user_id.is_(None), Case.tier == p.tier)] if p.tier else []
-    if p.user_id is not None:
-        queue.append(Case.owner_user_id == p.user_id)
-    if queue:
-        conds.append(_open_case(or_(*queue)))
+    cases = _through_cases(p, "served")
+    if cases is not None:
+        conds.append(cases)
     return or_(*conds) if conds else false()
 
 
 def _complaints(p: Principal) -> ColumnElement[bool]:
-    mine = [Case.owner_user_id == p.user_id] if p.user_id is not None else []
-    level = and_(Case.kind == "complaint", Case.authority_level <= effective_level(p.role, p.authority_level))
-    return _open_case(or_(level, *mine))
+    cases = _through_cases(p, "complaints")
+    return false() if cases is None else cases
 
 
 def visible_customers(p: Principal) -> ColumnElement[bool] | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from xinsheng.cases.models import OPEN_STATUSES, Case
 from xinsheng.customers.access import restrict, shows_pii
+from xinsheng.customers.hooks import open_cases
 from xinsheng.customers.models import Customer
 from xinsheng.customers.schemas import CaseSummary, CustomerListItem, CustomerPage, CustomerRead
 from xinsheng.db import utcnow
@@ -27,13 +27,9 @@ def get_customer(session: Session, customer_ref: str) -> Customer:
     return customer
 
 
-def list_open_cases(session: Session, customer_id: int) -> list[Case]:
-    stmt = (
-        select(Case)
-        .where(Case.customer_id == customer_id, Case.status.in_(OPEN_STATUSES))
-        .order_by(Case.opened_at.desc())
-    )
-    return list(session.scalars(stmt))
+def list_open_cases(session: Session, customer_id: int) -> list:
+    """The customer's open cases, newest first (from the cases domain: ``customers.hooks``)."""
+    return open_cases(session, customer_id)
 
 
 def get_profile(session: Session, customer_ref: str, viewer: Principal | None = None, *,

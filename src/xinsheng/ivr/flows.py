@@ -3,22 +3,21 @@
 Ingest calls :func:`on_ingested` (registered by :func:`install`) in each interaction batch's
 own transaction with the newly stored contacts only, so a batch that rolls back takes its
 state changes with it and a duplicate never counts twice. Per batch: one insert of the
-callers' rows not yet there, one read of the batch's callers' rows (``FOR UPDATE`` on
+callers' rows not yet there (in key order), one read of the batch's callers' rows (``FOR UPDATE`` on
 PostgreSQL, in key order, so two concurrent batches never lose each other's update), one
 update. A caller's history is never read here.
 """
 from __future__ import annotations
 
-import copy
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from xinsheng.config import get_settings
-from xinsheng.db import dialect_insert, utcnow
+from xinsheng.db import utcnow
 from xinsheng.ivr.features import apply, relevant
 from xinsheng.ivr.models import IvrCallerState
 
@@ -62,7 +61,7 @@ def fold(session: Session, grouped: dict[int, list[dict]]) -> int:
         _index_phones(session, created)
     updates = []
     for cid, state, count in _locked_rows(session, ids):
-        state = copy.deepcopy(state or {})
+        state = state or {}  # a fresh object from this query's JSON: changed in place
         for c in sorted(grouped[cid], key=lambda c: c["started_at"]):
             apply(state, c, tz)
         updates.append({"cid": cid, "st": state, "n": count + len(grouped[cid]), "at": now})
@@ -90,24 +89,32 @@ def _write(session: Session, updates: list[dict]) -> None:
 
 
 def _ensure_rows(session: Session, ids: list[int], now) -> list[int]:
-    created: list[int] = []
+    """Insert the callers' rows not there yet (in key order, so concurrent batches wait on
+    each other's new rows in one order); returns the ids created."""
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text("INSERT INTO ivr_caller_state (customer_id, state, contacts, updated_at) "
+                    "SELECT k, '{}'::jsonb, 0, :now FROM unnest(CAST(:ids AS bigint[])) AS k ORDER BY k "
+                    "ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id")
+        return list(session.execute(stmt, {"ids": ids, "now": now}).scalars())
+    existing: set[int] = set()
     for i in range(0, len(ids), _CHUNK):
-        stmt = (dialect_insert(session, _T)
-                .values([{"customer_id": cid, "state": {}, "contacts": 0, "updated_at": now}
-                         for cid in ids[i:i + _CHUNK]])
-                .on_conflict_do_nothing(index_elements=["customer_id"])
-                .returning(_T.c.customer_id))
-        created += list(session.execute(stmt).scalars())
-    return created
+        existing.update(session.scalars(select(_T.c.customer_id).where(_T.c.customer_id.in_(ids[i:i + _CHUNK]))))
+    missing = [cid for cid in ids if cid not in existing]
+    if missing:
+        session.execute(_T.insert(), [{"customer_id": cid, "state": {}, "contacts": 0, "updated_at": now}
+                                      for cid in missing])
+    return missing
 
 
 def _locked_rows(session: Session, ids: list[int]) -> Iterable[tuple[int, dict, int]]:
-    postgres = session.get_bind().dialect.name == "postgresql"
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text("SELECT customer_id, state, contacts FROM ivr_caller_state "
+                    "WHERE customer_id = ANY(CAST(:ids AS bigint[])) ORDER BY customer_id FOR UPDATE")
+        yield from session.execute(stmt, {"ids": ids}).all()
+        return
     for i in range(0, len(ids), _CHUNK):
         stmt = (select(_T.c.customer_id, _T.c.state, _T.c.contacts)
                 .where(_T.c.customer_id.in_(ids[i:i + _CHUNK])).order_by(_T.c.customer_id))
-        if postgres:
-            stmt = stmt.with_for_update()
         yield from session.execute(stmt).all()
 
 

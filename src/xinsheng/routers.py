@@ -18,10 +18,12 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.insights.views import router as insights
     from xinsheng.ingest.views import router as ingest
     from xinsheng.ivr.views import router as ivr
+    from xinsheng.journeys.views import router as journeys
     from xinsheng.knowledge.views import assist_router, router as knowledge
     from xinsheng.surveys.views import router as surveys
 
-    return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys]
+    return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys,
+            journeys]
 
 
 def page_routers() -> list[APIRouter]:
@@ -33,10 +35,12 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.identity.pages import router as identity
     from xinsheng.insights.pages import router as insights
     from xinsheng.ivr.pages import router as ivr_pages
+    from xinsheng.journeys.pages import router as journeys
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.shell.pages import router as shell
 
     from xinsheng.surveys.pages import router as surveys
     from xinsheng.surveys.public import router as survey_answers
 
-    return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers]
+    return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
+            journeys]

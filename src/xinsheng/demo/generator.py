@@ -55,6 +55,10 @@ Planted patterns (ground truth in ``DemoBank.facts``)
    ``escalated`` (with unresolved callbacks) until the last one, ``resolved``, after an
    SMS that the money arrived. ``repeat_redemption_episodes`` lists the contacts.
 
+6. ``journey_sessions`` — app sessions of the other shipped journeys (mobile transfer,
+   wealth redemption, card activation, overseas-study remittance; ``demo/journey_sessions.py``),
+   elderly customers stopping more often at their hardest step and some then calling.
+
 Anonymous contacts (``customer_ref`` None) come in on the IVR, the web site and social
 media.
 """
@@ -64,7 +68,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from xinsheng.demo import journeys, patterns, traffic
+from xinsheng.demo import journey_sessions, journeys, patterns, traffic
 from xinsheng.demo.ivr import assign_habits
 from xinsheng.demo.people import make_advisors, make_agents, make_customers
 from xinsheng.demo.world import TZ, World
@@ -107,6 +111,7 @@ def generate_bank(customers: int = 5000, days: int = 90, seed: int = 42, end: da
     loan = journeys.plant_loan_funnel(world, _stream(seed, "loan"), profiles)
     repeat, episodes = journeys.plant_repeat_redemptions(world, _stream(seed, "redemption"), profiles)
     release = patterns.plant_app_release(world, _stream(seed, "release"), profiles)
+    sessions = journey_sessions.plant_journey_sessions(world, _stream(seed, "journeys"), profiles)
     opened_rng = _stream(seed, "opened")
     records = [p.record(_opened(opened_rng, p.birth_year, end)) for p in profiles]
     interactions = world.interactions()
@@ -121,6 +126,7 @@ def generate_bank(customers: int = 5000, days: int = 90, seed: int = 42, end: da
         "loan_funnel": loan,
         "repeat_redemption_callers": repeat,
         "repeat_redemption_episodes": episodes,
+        "journey_sessions": sessions,
         "counts": _counts(interactions),
     }
     public_advisors = [{k: a[k] for k in ("advisor_ref", "name", "branch")} for a in advisors]

@@ -113,7 +113,7 @@ def parse_period(t_from: str | None, t_to: str | None, tz_name: str, now: dateti
     tz = ZoneInfo(tz_name)
     end = _when(t_to, "to", tz, True) if t_to else now
     start = _when(t_from, "from", tz, False) if t_from else end - timedelta(days=default_days)
-    if start > end:
+    if start > end or (t_to and start > _when(t_to, "to", tz, False)):
         raise _bad("from", "is after to")
     return start, end
 

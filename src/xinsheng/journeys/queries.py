@@ -90,15 +90,19 @@ def funnel_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int
 def paths_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str = "",
               *, depth: int = 3, horizon_ms: int = 86_400_000, limit: int = 200) -> str:
     """Rows (furthest step, next1, next2, …, customers) for customers who did not finish:
-    the first ``depth`` events on any channel within ``horizon_ms`` after the step they
-    stopped at (their last event of the furthest attempt), most common paths first."""
+    the first ``depth`` events on any channel within ``horizon_ms`` after the first time
+    they reached the step they got no further than, leaving out the funnel's own step
+    events (a retry is part of the journey), most common paths first."""
     n = len(steps)
     ctes = _reached(events, steps, window_ms, t_from, t_to, seg)
-    ctes.append(f"dropped AS (SELECT c, furthest, last_t FROM best WHERE furthest < {n})")
+    ctes.append(f"dropped AS (SELECT b.c AS c, b.furthest AS furthest, MIN(v.t) AS drop_t FROM best AS b "
+                f"JOIN valid AS v ON v.c = b.c AND v.step = b.furthest WHERE b.furthest < {n} "
+                f"GROUP BY b.c, b.furthest)")
     ctes.append(f"nxt AS (SELECT d.c AS c, d.furthest AS furthest, e.channel || ':' || e.event AS ev, "
                 f"ROW_NUMBER() OVER (PARTITION BY d.c ORDER BY e.t, e.id) AS rn "
                 f"FROM dropped AS d JOIN {events} AS e ON e.customer_id = d.c "
-                f"AND e.t > d.last_t AND e.t <= d.last_t + {horizon_ms})")
+                f"AND e.t > d.drop_t AND e.t <= d.drop_t + {horizon_ms} "
+                f"WHERE NOT EXISTS (SELECT 1 FROM steps AS s WHERE s.channel = e.channel AND s.event = e.event))")
     cols = ", ".join(f"MAX(CASE WHEN rn = {i} THEN ev END) AS n{i}" for i in range(1, depth + 1))
     ctes.append(f"seqs AS (SELECT d.c AS c, d.furthest AS furthest, {cols} FROM dropped AS d "
                 f"LEFT JOIN nxt ON nxt.c = d.c AND nxt.rn <= {depth} GROUP BY d.c, d.furthest)")

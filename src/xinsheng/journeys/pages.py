@@ -1,0 +1,97 @@
+"""The Journeys page (/journeys, 客户旅程): funnel, bottleneck, help needed, paths after
+drop-off (Sankey) and a before/after comparison of one step."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from xinsheng.config import get_settings
+from xinsheng.deps import require
+from xinsheng.errors import InvalidInput
+from xinsheng.journeys.charts import event_words, funnel_figure, sankey_figure
+from xinsheng.journeys.compare import compare_step
+from xinsheng.journeys.definitions import load_journeys, parse_period
+from xinsheng.journeys.i18n import TEXTS
+from xinsheng.journeys.queries import SEGMENTS
+from xinsheng.journeys.service import analytic_engine, build_request, funnel, help_needed, paths
+from xinsheng.web.i18n import TEXTS as WEB_TEXTS, Translator, pick_lang
+from xinsheng.web.templating import render
+
+WEB_TEXTS.update({k: v for k, v in TEXTS.items() if k not in WEB_TEXTS})
+
+router = APIRouter(dependencies=[require("metrics.read")])
+
+
+def _labels(req, t: Translator) -> list[str]:
+    j = req.journey
+    return [j.step_title(i, t.lang) if j and j.step_labels.get(t.lang) else event_words(s.code, t)
+            for i, s in enumerate(req.steps)]
+
+
+def _duration(seconds: float | None, t: Translator) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 120:
+        return t.fmt("jn_seconds", n=round(seconds))
+    if seconds < 7200:
+        return t.fmt("jn_minutes", n=round(seconds / 60))
+    hours = round(seconds / 3600, 1)
+    return t.fmt("jn_hours", n=int(hours) if hours == int(hours) else hours)
+
+
+def _compare(request, req, form, eng, t) -> tuple[dict | None, dict]:
+    """The before/after block when a change date is given; errors by field."""
+    if not form["at"]:
+        return None, {}
+    try:
+        day = datetime.fromisoformat(form["at"]).date()
+    except ValueError:
+        return None, {"at": t("jn_err_date")}
+    try:
+        step, days = int(form["cstep"] or 0), int(form["days"] or 14)
+    except ValueError:
+        return None, {"days": t("jn_err_days")}
+    at = datetime.combine(day, time(), ZoneInfo(get_settings().display_timezone))
+    try:
+        return compare_step(eng, req, step, at, days), {}
+    except InvalidInput as exc:
+        field = exc.data.get("field")
+        return None, {"cstep" if field == "step" else "days": t("jn_err_step" if field == "step" else "jn_err_days")}
+
+
+@router.get("/journeys", response_class=HTMLResponse)
+def journeys_page(request: Request, journey: str | None = None, steps: str | None = None, window: str | None = None,
+                  t_from: str | None = None, t_to: str | None = None, segment: str | None = None,
+                  at: str | None = None, cstep: str | None = None, days: str | None = None):
+    t = Translator(pick_lang(request))
+    t_from = request.query_params.get("from", t_from)
+    t_to = request.query_params.get("to", t_to)
+    settings = get_settings()
+    if not steps and not journey:
+        journey = "loan_application"
+    form = {"journey": journey or "", "steps": steps or "", "window": window or "", "from": t_from or "",
+            "to": t_to or "", "segment": segment or "all", "at": at or "", "cstep": cstep or "", "days": days or "14"}
+    ctx = {"form": form, "journeys": load_journeys(settings.home), "segments": SEGMENTS, "errors": {}}
+    try:
+        start, end = parse_period(t_from, t_to, settings.display_timezone, datetime.now(timezone.utc), 90)
+        req = build_request(journey=journey if not steps else None, steps=steps or None, window=window,
+                            start=start, end=end, segment=segment, home=settings.home)
+    except InvalidInput as exc:
+        field = exc.data.get("field", "steps")
+        ctx["errors"] = {field: t(f"jn_err_{field}", t("jn_err_steps"))}
+        return render(request, "journeys/journeys.html", ctx, status_code=200)
+    eng = analytic_engine(request.app.state.engine, settings.home)
+    fun, drop, hlp = funnel(eng, req), paths(eng, req, depth=2), help_needed(eng, req)
+    labels = _labels(req, t)
+    by_code = dict(zip((s.code for s in req.steps), labels))
+    comparison, errors = _compare(request, req, form, eng, t)
+    ctx.update(errors=errors, req=req, funnel=fun, labels=labels, help=hlp, paths=drop["paths"], by_code=by_code,
+               comparison=comparison, duration=lambda s: _duration(s, t), event_words=lambda c: event_words(c, t),
+               funnel_fig=funnel_figure(labels, [s["customers"] for s in fun["steps"]], t),
+               sankey_fig=sankey_figure(drop["paths"], by_code, t) if drop["paths"] else None,
+               help_channels=[t.channel(c) for c in hlp["channels"]],
+               period=(start, end, (end - timedelta(microseconds=1)).date()))
+    return render(request, "journeys/journeys.html", ctx)

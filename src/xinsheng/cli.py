@@ -110,6 +110,13 @@ def _register() -> None:
 
     app.add_typer(notify_app, name="notify")
 
+    from xinsheng.ivr.flows import install as install_ivr_flow
+
+    install_ivr_flow()  # ingest and demo keep callers' IVR behaviour state
+    from xinsheng.ivr.cli import ivr_app
+
+    app.add_typer(ivr_app, name="ivr")
+
     from xinsheng.surveys.cli import surveys_app  # also adds ``ingest --kind survey-responses``
 
     app.add_typer(surveys_app, name="surveys")

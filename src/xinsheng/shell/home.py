@@ -28,6 +28,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool("satisfaction", "/satisfaction", "surveys.read"),
     Tool("kb", "/knowledge", "kb.read"),
     Tool("kb_manage", "/knowledge/articles", "kb.write"),
+    Tool("ivr", "/ivr", "ivr.menu.read"),
     Tool("users", "/admin/users", "users.manage"),
     Tool("tokens", "/admin/tokens", "users.manage"),
     Tool("audit", "/admin/audit", "audit.read"),

@@ -35,6 +35,8 @@ PAGES = [
     ("/cases", "cases.read"), ("/cases?queue=tier", "cases.read"), ("/cases/{case}", "cases.read"),
     ("/cases/{case}/suggestions", "kb.read"), ("/cases/new?customer_ref=C-WANG", "cases.write"),
     ("/cases/monitor", "metrics.read"), ("/cases/settings", "cases.write"), ("/no/such/page", None),
+    ("/ivr", "ivr.menu.read"), ("/ivr?caller=C-WANG", "ivr.menu.read"),
+    ("/ivr?caller=C-WANG&at=tomorrow", "ivr.menu.read"),
 ]
 #: pages a role may not open, to check the 403 page too
 REFUSED = ["/hot-issues", "/admin/users", "/knowledge/articles/new", "/customers/C-WANG"]

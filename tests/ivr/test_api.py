@@ -85,3 +85,22 @@ def test_route_private_banking_and_anger_and_general(engine, client_as):
     r = ivr.get("/api/v1/ivr/route", params={"caller": "C-T", "at": "2026-12-02T10:00:00+08:00", "lang": "en"}).json()
     assert (r["queue"], r["tier"], r["reason"]) == ("skill:credit_card", 1, "By the recent choice “Credit cards”: its skill group")
 
+
+
+def test_an_open_case_puts_case_progress_first_and_routes_to_its_tier(engine, client, client_as):
+    _seed(engine)
+    opened = client.post("/api/v1/cases", json={"customer_ref": "C-T", "kind": "complaint", "title": "转账未到账",
+                                                "channel": "phone", "topic": "transfer",
+                                                "accepted_at": "2026-11-20T10:00:00+08:00"})
+    assert opened.status_code == 201, opened.text
+    ref = opened.json()["case_ref"]
+    ivr = client_as("system", scopes=["ivr"])
+    body = ivr.get("/api/v1/ivr/menu", params={"caller": "C-T", "at": "2026-12-02T10:00:00+08:00"}).json()
+    codes = [o["code"] for o in body["options"]]
+    assert codes[0] == "case_progress" and body["options"][0]["reason"] == f"您的工单 {ref} 正在处理中"
+    assert codes.index("complaint") == 8  # its static place with case_progress offered
+    # before the case was accepted it is not offered
+    before = ivr.get("/api/v1/ivr/menu", params={"caller": "C-T", "at": "2026-11-19T10:00:00+08:00"}).json()
+    assert "case_progress" not in [o["code"] for o in before["options"]]
+    r = ivr.get("/api/v1/ivr/route", params={"caller": "C-T", "at": "2026-12-02T10:00:00+08:00"}).json()
+    assert (r["queue"], r["tier"]) == ("tier1", 1) and ref in r["reason"]

@@ -30,41 +30,19 @@ one ``case.sweep`` audit entry with its counts.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from xinsheng.cases.models import OPEN_STATUSES, Case, CaseEvent
+from xinsheng.cases.models import OPEN_STATUSES
+from xinsheng.cases.sweep_claim import BATCH, SYSTEM, C, SweepReport, claim, write_events  # noqa: F401 (also this module's names)
+from xinsheng.cases.sweep_items import escalate_breaches, send_progress
 from xinsheng.db import session_scope, utcnow
 
 log = logging.getLogger(__name__)
-
-C: Table = Case.__table__  # type: ignore[assignment]
-SYSTEM = "system"
-BATCH = 1000
-
-
-@dataclass
-class SweepReport:
-    checked: int = 0  # open cases whose clocks were compared with now
-    warned: int = 0
-    breached: int = 0
-    escalated: int = 0  # new firings recorded (sla_breach)
-    queued_notifications: int = 0  # progress messages and "escalated" messages stored
-    ack_breached: int = 0
-    progress: int = 0
-
-    def add(self, other: SweepReport) -> None:
-        for k, v in asdict(other).items():
-            setattr(self, k, getattr(self, k) + v)
-
-    def to_dict(self) -> dict[str, int]:
-        """The CONTRACT's JSON (``xinsheng cases sweep --json``)."""
-        return {k: getattr(self, k) for k in ("checked", "warned", "breached", "escalated", "queued_notifications")}
 
 
 def run_sweep(engine: Engine, now: datetime | None = None, *, batch: int = BATCH) -> SweepReport:
@@ -75,8 +53,6 @@ def run_sweep(engine: Engine, now: datetime | None = None, *, batch: int = BATCH
     report = SweepReport()
     with session_scope(engine) as session:
         report.checked = session.scalar(select(func.count()).select_from(C).where(C.c.status.in_(OPEN_STATUSES))) or 0
-    from xinsheng.cases.sweep_items import escalate_breaches, send_progress
-
     _batches(engine, _breach_batch, now, batch, report)
     escalate_breaches(engine, now, batch, report)
     _batches(engine, _warn_batch, now, batch, report)
@@ -96,25 +72,6 @@ def _batches(engine: Engine, phase, now: datetime, batch: int, report: SweepRepo
             n = phase(session, now, batch, report)
         if n < batch:
             return
-
-
-# -- claiming ---------------------------------------------------------------------------------
-def claim(session: Session, where: list, order: list, batch: int, values: dict[str, Any],
-           returning: list) -> list:
-    """Claim up to ``batch`` rows matching ``where`` and change them, in one statement."""
-    pick = select(C.c.id).where(*where).order_by(*order).limit(batch)
-    if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    stmt = update(C).where(C.c.id.in_(pick), *where).values(**values).returning(*returning)
-    return session.execute(stmt.execution_options(synchronize_session=False)).all()
-
-
-def write_events(session: Session, rows: list[tuple[int, str, dict]], now: datetime) -> None:
-    """One multi-row INSERT of system events (no free text, nothing to mask)."""
-    if rows:
-        session.execute(insert(CaseEvent.__table__), [
-            {"case_id": cid, "at": now, "actor": SYSTEM, "action": action, "text": None, "detail": detail}
-            for cid, action, detail in rows])
 
 
 _OPEN = C.c.status.in_(OPEN_STATUSES)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from xinsheng.cases.models import OPEN_STATUSES, Case, CaseEscalation
-from xinsheng.cases.sweep import C, SweepReport, claim, write_events
+from xinsheng.cases.sweep_claim import C, SweepReport, claim, write_events
 from xinsheng.db import session_scope
 
 log = logging.getLogger("xinsheng.cases.sweep")

@@ -15,6 +15,10 @@ from pathlib import Path
 from xinsheng.knowledge.matching.synonyms import Rewrite, Synonyms, load_synonyms
 from xinsheng.voc.text import add_words, normalize, segment
 
+#: Words that say what kind of question it is, not what it is about: light whatever the corpus.
+LIGHT_TERMS = frozenset(
+    "怎么 怎么办 什么 为什么 如何 多少 能否 哪里 什么时候 办理 需要 问题 一下 现在 还 吗 呢 "
+    "请 帮 帮忙 我 你们 银行 知道 告诉 有 没 是不是 不 了 好 时候 今天 昨天 已经 一直 总是".split())
 NEGATORS = frozenset({"不", "没", "没有", "未", "无法", "不能", "不会", "不可以", "别", "无", "非", "不要", "不再", "不用"})
 # Words between a negator and what it negates (不太会, 没能, 不是很).
 _SKIP = frozenset({"太", "很", "能", "会", "再", "是", "可以", "要", "想", "怎么", "都", "也", "就"})
@@ -96,8 +100,6 @@ class Analyzer:
     """Turns questions into :class:`Analyzed`; one per synonym list (cached)."""
 
     def __init__(self, synonyms: Synonyms) -> None:
-        from xinsheng.knowledge.matching.features import LIGHT_TERMS
-
         self.synonyms = synonyms
         add_words(t for t in synonyms.canonical_terms if " " not in t)
         #: banking words (dictionary and synonym list): what a question is about

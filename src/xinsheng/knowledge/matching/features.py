@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from xinsheng.knowledge.matching.analyzer import Analyzed
+from xinsheng.knowledge.matching.analyzer import LIGHT_TERMS, Analyzed
 
 FEATURES = (
     "word_jaccard", "word_weighted_jaccard", "word_cosine", "unmatched_max_idf",
@@ -22,10 +22,6 @@ FEATURES = (
     "polarity_conflict", "negation_asymmetry", "number_mismatch", "qtype_mismatch",
     "qtype_jaccard", "identical", "coverage_max", "coverage_min",
 )
-#: Words that say what kind of question it is, not what it is about: light whatever the corpus.
-LIGHT_TERMS = frozenset(
-    "怎么 怎么办 什么 为什么 如何 多少 能否 哪里 什么时候 办理 需要 问题 一下 现在 还 吗 呢 "
-    "请 帮 帮忙 我 你们 银行 知道 告诉 有 没 是不是 不 了 好 时候 今天 昨天 已经 一直 总是".split())
 #: +1: more means more alike; -1: more means less alike. The shipped model keeps these signs.
 SIGNS = {name: -1 for name in (
     "unmatched_max_idf", "unmatched_idf_big", "unmatched_idf_small", "length_diff",

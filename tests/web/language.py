@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 
 #: Latin words a Chinese UI uses as they are (acronyms, formats, product names)
 ALLOWED_LATIN = {"API", "IVR", "CSV", "NDJSON", "JSON", "Markdown", "SMS", "SIEM", "CRM", "VOC",
-                 "ref", "IP", "HTTP", "UTC"}
+                 "ref", "IP", "HTTP", "UTC", "NPS", "CSAT", "CES"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SHOWN_ATTRS = ("placeholder", "title", "aria-label", "alt")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")

@@ -37,6 +37,8 @@ PAGES = [
     ("/cases/monitor", "metrics.read"), ("/cases/settings", "cases.write"), ("/no/such/page", None),
     ("/ivr", "ivr.menu.read"), ("/ivr?caller=C-WANG", "ivr.menu.read"),
     ("/ivr?caller=C-WANG&at=tomorrow", "ivr.menu.read"),
+    ("/satisfaction", "surveys.read"), ("/satisfaction?days=abc&by=segment", "surveys.read"),
+    ("/satisfaction?by=tier&days=7", "surveys.read"),
 ]
 #: pages a role may not open, to check the 403 page too
 REFUSED = ["/hot-issues", "/admin/users", "/knowledge/articles/new", "/customers/C-WANG"]

@@ -54,7 +54,22 @@ def _passes(n: int, window_ms: int) -> list[str]:
     return ctes
 
 
-def _reached(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str) -> list[str]:
+def _asof(n: int, window_ms: int, t_to: int) -> list[str]:
+    """DuckDB: the same answer by ASOF joins (sort-merge, no window frames). Among the valid
+    rows of a step, the attempt start ``b`` never decreases with time (a later row has every
+    earlier row's candidates), so the latest earlier valid row of step k−1 carries the
+    maximum: exactly what ``ASOF JOIN … ON e.t > p.t`` finds."""
+    ctes = [f"v1 AS (SELECT c, t, t AS b, CAST(NULL AS BIGINT) AS g FROM ev WHERE step = 1 AND t < {t_to})"]
+    for k in range(2, n + 1):
+        ctes.append(f"v{k} AS (SELECT e.c AS c, e.t AS t, p.b AS b, e.t - p.t AS g "
+                    f"FROM (SELECT c, t FROM ev WHERE step = {k}) AS e "
+                    f"ASOF JOIN v{k - 1} AS p ON e.c = p.c AND e.t > p.t WHERE e.t <= p.b + {window_ms})")
+    union = " UNION ALL ".join(f"SELECT c, t, {k} AS step, b, g FROM v{k}" for k in range(1, n + 1))
+    return ctes + [f"valid AS ({union})"]
+
+
+def _reached(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str,
+             asof: bool = False) -> list[str]:
     """CTEs up to ``valid``: every funnel event that is part of an attempt, with its step and gap."""
     n = len(steps)
     ctes = [
@@ -62,19 +77,23 @@ def _reached(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, 
         f"ev AS (SELECT e.customer_id AS c, e.t AS t, s.step AS step FROM {events} AS e "
         f"JOIN steps AS s ON e.channel = s.channel AND e.event = s.event "
         f"WHERE e.customer_id IS NOT NULL AND e.t >= {t_from} AND e.t < {t_to + window_ms}{seg})",
-        f"p1 AS (SELECT c, t, step, CASE WHEN step = 1 AND t < {t_to} THEN t END AS b, "
-        f"CAST(NULL AS BIGINT) AS g FROM ev)",
     ]
-    ctes += _passes(n, window_ms)
-    ctes.append(f"valid AS (SELECT c, t, step, b, g FROM p{n} WHERE b IS NOT NULL)")
+    if asof:
+        ctes += _asof(n, window_ms, t_to)
+    else:
+        ctes.append(f"p1 AS (SELECT c, t, step, CASE WHEN step = 1 AND t < {t_to} THEN t END AS b, "
+                    f"CAST(NULL AS BIGINT) AS g FROM ev)")
+        ctes += _passes(n, window_ms)
+        ctes.append(f"valid AS (SELECT c, t, step, b, g FROM p{n} WHERE b IS NOT NULL)")
     ctes.append("best AS (SELECT c, MAX(step) AS furthest, MIN(CASE WHEN step = 1 THEN t END) AS started, "
                 "MAX(t) AS last_t FROM valid GROUP BY c)")
     return ctes
 
 
-def funnel_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str = "") -> str:
+def funnel_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str = "",
+               *, asof: bool = False) -> str:
     """Rows (step, customers, median gap ms, p90 gap ms), one per step in order."""
-    ctes = _reached(events, steps, window_ms, t_from, t_to, seg)
+    ctes = _reached(events, steps, window_ms, t_from, t_to, seg, asof)
     ctes.append("firsts AS (SELECT step, g FROM (SELECT step, g, "
                 "ROW_NUMBER() OVER (PARTITION BY c, step ORDER BY t) AS rn FROM valid WHERE step > 1) AS f "
                 "WHERE rn = 1)")
@@ -88,13 +107,13 @@ def funnel_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int
 
 
 def paths_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str = "",
-              *, depth: int = 3, horizon_ms: int = 86_400_000, limit: int = 200) -> str:
+              *, depth: int = 3, horizon_ms: int = 86_400_000, limit: int = 200, asof: bool = False) -> str:
     """Rows (furthest step, next1, next2, …, customers) for customers who did not finish:
     the first ``depth`` events on any channel within ``horizon_ms`` after the first time
     they reached the step they got no further than, leaving out the funnel's own step
     events (a retry is part of the journey), most common paths first."""
     n = len(steps)
-    ctes = _reached(events, steps, window_ms, t_from, t_to, seg)
+    ctes = _reached(events, steps, window_ms, t_from, t_to, seg, asof)
     ctes.append(f"dropped AS (SELECT b.c AS c, b.furthest AS furthest, MIN(v.t) AS drop_t FROM best AS b "
                 f"JOIN valid AS v ON v.c = b.c AND v.step = b.furthest WHERE b.furthest < {n} "
                 f"GROUP BY b.c, b.furthest)")
@@ -112,11 +131,11 @@ def paths_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int,
 
 
 def help_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str,
-             channels: tuple[str, ...], hours: int, topics: tuple[str, ...]) -> str:
+             channels: tuple[str, ...], hours: int, topics: tuple[str, ...], *, asof: bool = False) -> str:
     """Rows (furthest step, customers, helped): a customer needed help when a contact on a
     help channel (and topic, when the journey names topics) came between their first step 1
     and ``hours`` after their last step."""
-    ctes = _reached(events, steps, window_ms, t_from, t_to, seg)
+    ctes = _reached(events, steps, window_ms, t_from, t_to, seg, asof)
     chans = ", ".join(sql_str(c) for c in channels) or "''"
     topic_cond = f" AND h.topic IN ({', '.join(sql_str(t) for t in topics)})" if topics else ""
     ctes.append(f"helped AS (SELECT DISTINCT b.c AS c FROM best AS b JOIN {events} AS h ON h.customer_id = b.c "

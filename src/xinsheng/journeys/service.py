@@ -71,7 +71,8 @@ def _span(req: FunnelRequest, extra_ms: int = 0) -> tuple[int, int]:
 def funnel(eng: AnalyticEngine, req: FunnelRequest) -> dict:
     """The contract's funnel document, plus p90 gaps and the step codes."""
     lo, hi = _span(req)
-    sql = queries.funnel_sql(eng.events(), req.steps, req.window_s * 1000, req.t_from, req.t_to, _seg(req))
+    sql = queries.funnel_sql(eng.events(), req.steps, req.window_s * 1000, req.t_from, req.t_to, _seg(req),
+                             asof=eng.kind == "duckdb")
     rows = eng.query(sql, lo, hi)
     first = rows[0][1] if rows else 0
     out = {"steps": [], "median_seconds": [], "p90_seconds": []}
@@ -108,7 +109,7 @@ def paths(eng: AnalyticEngine, req: FunnelRequest, *, depth: int = 3, horizon_ho
         raise InvalidInput("within: 1 to 720 hours", data={"field": "within"})
     lo, hi = _span(req, horizon_hours * 3_600_000)
     sql = queries.paths_sql(eng.events(), req.steps, req.window_s * 1000, req.t_from, req.t_to, _seg(req),
-                            depth=depth, horizon_ms=horizon_hours * 3_600_000)
+                            depth=depth, horizon_ms=horizon_hours * 3_600_000, asof=eng.kind == "duckdb")
     rows = eng.query(sql, lo, hi)
     items = [{"dropped_after": req.steps[r[0] - 1].code, "next": [e for e in r[1:-1] if e is not None],
               "customers": int(r[-1])} for r in rows]
@@ -122,7 +123,7 @@ def help_needed(eng: AnalyticEngine, req: FunnelRequest) -> dict:
     channels, hours, topics = (j.help_channels, j.help_hours, j.help_topics) if j else (("phone", "chat", "wechat"), 24, ())
     lo, hi = _span(req, hours * 3_600_000)
     sql = queries.help_sql(eng.events(), req.steps, req.window_s * 1000, req.t_from, req.t_to, _seg(req),
-                           channels, hours, topics)
+                           channels, hours, topics, asof=eng.kind == "duckdb")
     rows = eng.query(sql, lo, hi)
     started = sum(int(r[1]) for r in rows)
     helped = sum(int(r[2]) for r in rows)

@@ -51,14 +51,14 @@ def month_part(day: datetime) -> str | None:
 
 
 def _choice(state: dict, node: str, option: str, at: datetime, tz: str) -> None:
-    epoch = at.timestamp()
+    epoch = int(at.timestamp())  # whole seconds and 6-decimal weights: a smaller row to read and write
     entry = state.setdefault("o", {}).setdefault(node, {}).setdefault(
         option, {"w": 0.0, "t": epoch, "n": 0, "ms": 0, "me": 0, "dw": [0] * 7, "hb": [0] * 6})
     if epoch >= entry["t"]:
-        entry["w"] = decayed(entry["w"], entry["t"], epoch) + 1.0
+        entry["w"] = round(decayed(entry["w"], entry["t"], epoch) + 1.0, 6)
         entry["t"] = epoch
     else:  # an older contact arriving late
-        entry["w"] += decayed(1.0, epoch, entry["t"])
+        entry["w"] = round(entry["w"] + decayed(1.0, epoch, entry["t"]), 6)
     entry["n"] += 1
     day = local(at, tz)
     part = month_part(day)
@@ -87,7 +87,7 @@ def apply(state: dict, contact: dict, tz: str = "Asia/Shanghai") -> dict:
     """Fold ``contact`` (the ingest hook's dict: ``channel``, ``event``, ``started_at``,
     ``outcome``, ``attributes``, ``analysis``) into ``state``; returns ``state``."""
     at: datetime = contact["started_at"]
-    epoch = at.timestamp()
+    epoch = int(at.timestamp())
     channel, event = contact.get("channel"), contact.get("event")
     attrs = contact.get("attributes") or {}
     if channel == "ivr" and event == "menu_selected" and attrs.get("menu_option"):

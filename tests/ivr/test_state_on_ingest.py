@@ -70,3 +70,25 @@ def test_a_caller_found_by_phone_through_a_keyed_hash(engine):
         answer = menu(s, "13800138000", at("2026-12-15"))
     assert stored == keyring().blind_index("phone:13800138000") and "138" not in stored
     assert answer["personalised"] is True and answer["options"][0]["code"] == "fx"
+
+
+def test_two_concurrent_ingests_of_one_caller_lose_no_choice(engine):
+    """Two writers fold into the same caller's row at once (rows locked in key order on
+    PostgreSQL): every choice counts once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xinsheng.ingest.readers import records_from_list
+    from xinsheng.ingest.service import ingest_records
+
+    ingest(engine, [customer("C-C1"), customer("C-C2")])
+    batches = [[ivr_choice(ref, "loan", at("2026-11-10", 9, m)) for m in range(40) for ref in ("C-C1", "C-C2")]
+               for _ in range(2)]
+
+    def run(batch):
+        return ingest_records(records_from_list(batch), "interactions", engine, batch_size=10).accepted
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sum(pool.map(run, batches)) == 160
+    with session_scope(engine) as s:
+        counts = sorted(st["o"]["root"]["loan"]["n"] for st in s.scalars(select(IvrCallerState.state)))
+    assert counts == [80, 80]

@@ -25,6 +25,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool("cases", "/cases", "cases.read"),
     Tool("monitor", "/cases/monitor", "cases.monitor"),
     Tool("hot", "/hot-issues", "voc.read"),
+    Tool("journeys", "/journeys", "metrics.read"),
     Tool("satisfaction", "/satisfaction", "surveys.read"),
     Tool("kb", "/knowledge", "kb.read"),
     Tool("kb_manage", "/knowledge/articles", "kb.write"),

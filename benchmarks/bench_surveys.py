@@ -1,0 +1,197 @@
+"""Surveys: invitation selection over a simulated day of contacts, response ingest, and the
+satisfaction query over many stored responses (SQLite in a temporary folder).
+
+    .venv/bin/python benchmarks/bench_surveys.py                 # 200,000 contacts, 5,000 answers, 200,000 stored
+    .venv/bin/python benchmarks/bench_surveys.py --contacts 5000000 --stored 10000000   # the issue's sizes
+
+1. selection: ``selection.decide`` for every contact of one simulated day (channels, events
+   and outcomes as the shipped triggers see them; 1 customer in 5 has a recent invitation,
+   1 in 50 an open complaint, 1 in 100 opted out), the customers' state held in memory as
+   ``run_invitations`` holds it. Baseline in the same run: the same loop matching triggers only.
+   Seconds (median of ``--runs``) and the process's peak memory growth.
+2. ingest: ``xinsheng ingest --kind survey-responses`` of an NDJSON file of answers without
+   comments (each through ``do_answer`` in its own savepoint; bad scores open cases):
+   answers per second. Baseline: the same rows inserted with one executemany.
+3. query: ``satisfaction_report`` (overall, and ``by=channel``) over ``--stored`` responses,
+   median of ``--runs``; baseline ``SELECT count(*)`` of the same rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+if not os.environ.get("XINSHENG_PII_KEYS"):
+    from cryptography.fernet import Fernet
+
+    os.environ["XINSHENG_PII_KEYS"] = Fernet.generate_key().decode("ascii")
+os.environ.setdefault("XINSHENG_AUDIT_KEY", __import__("secrets").token_urlsafe(32))
+os.environ.setdefault("XINSHENG_HOME", tempfile.mkdtemp(prefix="xinsheng-bench-home-"))
+os.environ["XINSHENG_WORKER"] = "off"
+
+from benchmarks._machine import machine, markdown_table  # noqa: E402
+
+CHANNELS = [("phone", "call", "resolved"), ("phone", "call", "unresolved"), ("app", "transfer_failed", None),
+            ("app", "login_success", None), ("branch", "visit", None), ("wechat", "chat", "resolved"),
+            ("ivr", "menu", None), ("sms", "notice_sent", "delivered")]
+NOW = datetime(2026, 10, 15, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai, outside quiet hours
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_selection(n: int, runs: int) -> list:
+    from xinsheng.surveys.definitions import load_config
+    from xinsheng.surveys.selection import CustomerState, SurveyEvent, decide, trigger_for
+
+    config, rng, tz = load_config(), random.Random(1), ZoneInfo("Asia/Shanghai")
+    customers = max(n // 3, 1)
+    states = {}
+    for cid in range(customers):
+        r = rng.random()
+        states[cid] = CustomerState(opted_out=r < 0.01, open_complaints=("CS1",) if 0.01 <= r < 0.03 else (),
+                                    invited_at=(NOW - timedelta(days=5),) if 0.03 <= r < 0.23 else ())
+    before = _rss_mib()
+    events = []
+    for i in range(n):
+        ch, ev, out = CHANNELS[i % len(CHANNELS)]
+        events.append(SurveyEvent(key=f"contact:{i}", after="contact", at=NOW - timedelta(seconds=i % 86400),
+                                  customer_id=rng.randrange(customers), channel=ch, event=ev, outcome=out))
+    held = _rss_mib() - before
+    timings, base, invited = [], [], 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        for e in events:
+            trigger_for(config, e)
+        base.append(time.perf_counter() - t)
+        local = dict(states)
+        t = time.perf_counter()
+        invited = 0
+        for e in events:
+            d = decide(e, local[e.customer_id], config, now=NOW, tz=tz)
+            if d.invite:
+                invited += 1
+                s = local[e.customer_id]
+                local[e.customer_id] = CustomerState(s.opted_out, (*s.invited_at, NOW), s.open_complaints)
+        timings.append(time.perf_counter() - t)
+    med = statistics.median(timings)
+    return [["selection (decide)", f"{n:,} contacts", f"{med:.2f} s", f"{n / med:,.0f} contacts/s",
+             f"{invited:,} invited; events+state held: {held:.0f} MiB, peak RSS {_rss_mib():.0f} MiB"],
+            ["baseline: trigger match only", f"{n:,} contacts", f"{statistics.median(base):.2f} s",
+             f"{n / statistics.median(base):,.0f} contacts/s", "same run"]]
+
+
+def _engine(folder: Path):
+    from xinsheng.db import create_db_engine
+    from xinsheng.migrate import upgrade
+
+    engine = create_db_engine(f"sqlite:///{folder / 'bench.db'}")
+    upgrade(engine)
+    return engine
+
+
+def bench_ingest(folder: Path, n: int) -> list:
+    from xinsheng.customers.actions import bulk_upsert_customers
+    from xinsheng.db import session_scope
+    from xinsheng.surveys.ingest import load_survey_file
+    from xinsheng.surveys.models import SurveyResponse
+
+    engine = _engine(folder)
+    with session_scope(engine) as s:
+        bulk_upsert_customers(s, [{"customer_ref": f"C{i}", "segment": "mass"} for i in range(1000)])
+    rng = random.Random(2)
+    path = folder / "answers.ndjson"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            metric = ("nps", "csat", "ces")[i % 3]
+            score = {"nps": rng.randint(7, 10), "csat": rng.randint(3, 5), "ces": rng.randint(1, 5)}[metric]
+            fh.write(json.dumps({"survey": metric, "score": score, "customer_ref": f"C{i % 1000}", "channel": "app",
+                                 "answered_at": (NOW - timedelta(seconds=i)).isoformat()}) + "\n")
+    t = time.perf_counter()
+    report = load_survey_file(path, engine)
+    took = time.perf_counter() - t
+    rows = [{"dedup_key": f"b{i}", "survey": "nps", "metric": "nps", "score": 9, "via": "file",
+             "answered_at": NOW, "analysis": {}} for i in range(n)]
+    t = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(SurveyResponse.__table__.insert(), rows)
+    base = time.perf_counter() - t
+    return [["ingest --kind survey-responses", f"{n:,} answers", f"{took:.2f} s", f"{report.accepted / took:,.0f} answers/s",
+             f"accepted {report.accepted:,}, rejected {report.rejected}"],
+            ["baseline: one executemany", f"{n:,} rows", f"{base:.2f} s", f"{n / base:,.0f} rows/s", "same run"]]
+
+
+def bench_query(folder: Path, n: int, runs: int) -> list:
+    from sqlalchemy import func, select
+
+    from xinsheng.db import session_scope
+    from xinsheng.surveys.metrics import satisfaction_report
+    from xinsheng.surveys.models import SurveyResponse
+
+    (folder / "q").mkdir()
+    engine = _engine(folder / "q")
+    rng = random.Random(3)
+    chans = ["phone", "app", "branch", "wechat", "ivr"]
+    with engine.begin() as conn:
+        for start in range(0, n, 50_000):
+            batch = []
+            for i in range(start, min(n, start + 50_000)):
+                metric = ("nps", "csat", "ces")[i % 3]
+                lo, hi = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}[metric]
+                batch.append({"dedup_key": f"q{i}", "survey": metric, "metric": metric, "score": rng.randint(lo, hi),
+                              "via": "api", "channel": chans[i % 5], "segment": "mass",
+                              "answered_at": NOW - timedelta(minutes=i % 129600), "analysis": {}})
+            conn.execute(SurveyResponse.__table__.insert(), batch)
+    since = NOW - timedelta(days=90)
+    out = []
+    with session_scope(engine) as s:  # warm-up: imports, statement caches, the file in the page cache
+        satisfaction_report(s, since=since, until=NOW)
+    for label, kw in (("satisfaction query, 90 days", {}), ("… by channel", {"by": "channel"})):
+        times = []
+        for _ in range(runs):
+            with session_scope(engine) as s:
+                t = time.perf_counter()
+                satisfaction_report(s, since=since, until=NOW, **kw)
+                times.append(time.perf_counter() - t)
+        out.append([label, f"{n:,} stored", f"{statistics.median(times) * 1000:.0f} ms", "", f"median of {runs}"])
+    times = []
+    for _ in range(runs):
+        with session_scope(engine) as s:
+            t = time.perf_counter()
+            s.scalar(select(func.count()).select_from(SurveyResponse))
+            times.append(time.perf_counter() - t)
+    out.append(["baseline: SELECT count(*)", f"{n:,} stored", f"{statistics.median(times) * 1000:.0f} ms", "",
+                "same run"])
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--contacts", type=int, default=200_000)
+    ap.add_argument("--answers", type=int, default=5_000)
+    ap.add_argument("--stored", type=int, default=200_000)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    rows = bench_selection(args.contacts, args.runs)
+    with tempfile.TemporaryDirectory(prefix="xinsheng-bench-surveys-") as tmp:
+        rows += bench_ingest(Path(tmp), args.answers)
+        rows += bench_query(Path(tmp), args.stored, args.runs)
+    print(markdown_table(["what", "size", "time", "rate", "notes"], rows))
+    print()
+    print("machine:", json.dumps(machine(), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

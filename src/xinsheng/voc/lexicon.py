@@ -102,6 +102,20 @@ class Lexicon:
             starts, ends, ids = starts[keep], ends[keep], ids[keep]
         return starts, ends, ids
 
+    def scan_all(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, ends, word ids) of every match, overlapping ones too, by start then end
+        (no word-edge check: for Chinese lexicons)."""
+        if self._auto is None:
+            self.compile()
+        if not self._words or not text:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty
+        flat = np.fromiter(chain.from_iterable(self._auto.iter(text)), dtype=np.int64)
+        ends, ids = flat[0::2] + 1, flat[1::2]
+        starts = ends - self._lengths[ids]
+        order = np.lexsort((ends, starts))
+        return starts[order], ends[order], ids[order]
+
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, word)`` of every match in ``text`` (for one text; ``scan`` for batches)."""
         starts, ends, ids = self.scan(text)

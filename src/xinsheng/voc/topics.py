@@ -31,6 +31,8 @@ class TopicLeaf:
     keywords: tuple[tuple[str, float], ...]
     keywords_en: tuple[tuple[str, float], ...]
     patterns: tuple[str, ...]
+    subjects: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
 
 
 @dataclass
@@ -89,6 +91,10 @@ def _check_node(node: Any, where: str) -> None:
     for key in ("keywords", "keywords_en", "patterns", "children"):
         if node.get(key) is not None and not isinstance(node[key], list):
             raise TaxonomyError(f"{where} ({node['code']}): '{key}' must be a list")
+    pairs = node.get("pairs")
+    if pairs is not None and (not isinstance(pairs, dict) or not all(isinstance(pairs.get(k), list) and pairs[k]
+                                                                      for k in ("subjects", "states"))):
+        raise TaxonomyError(f"{where} ({node['code']}): 'pairs' needs non-empty lists 'subjects' and 'states'")
     for p in node.get("patterns") or []:
         try:
             re.compile(str(p))
@@ -106,6 +112,8 @@ def _leaf(parent: dict, child: dict) -> TopicLeaf:
         keywords=tuple(weighted_words(child.get("keywords", []))),
         keywords_en=tuple(weighted_words(child.get("keywords_en", []))),
         patterns=tuple(str(p) for p in child.get("patterns", []) or []),
+        subjects=tuple(str(w).lower() for w in (child.get("pairs") or {}).get("subjects", []) or []),
+        states=tuple(str(w).lower() for w in (child.get("pairs") or {}).get("states", []) or []),
     )
 
 
@@ -125,6 +133,7 @@ class RuleTopics:
     _codes: list[str] = field(default_factory=list, init=False, repr=False)
     _code_index: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _tags: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False)
+    _gapped: _Gapped | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         zh, en = Lexicon(), Lexicon(word_boundary=True)
@@ -138,6 +147,7 @@ class RuleTopics:
         self._codes = [leaf.code for leaf in self.taxonomy.leaves]
         self._code_index = {c: i for i, c in enumerate(self._codes)}
         self._tags = {k: self._tag_arrays(lex) for k, lex in self._lex.items()}
+        self._gapped = _Gapped.build(self.taxonomy.leaves, self._code_index)
         self._labels = {
             "zh": {leaf.code: leaf.label for leaf in self.taxonomy.leaves},
             "en": {leaf.code: leaf.label_en for leaf in self.taxonomy.leaves},
@@ -164,6 +174,8 @@ class RuleTopics:
             j = Joined.of([texts[i] for i in idx])
             hits = _Hits(self._codes, self._lex[key].words)
             self._keyword_hits(j, key, hits)
+            if key == "zh" and self._gapped is not None:
+                self._gapped_hits(j, hits)
             if self._patterns and key == "zh":
                 self._pattern_hits(j, hits)
             labels = self._labels[key]
@@ -180,6 +192,14 @@ class RuleTopics:
         pos = ptr[ids][row] + np.arange(len(row)) - np.repeat(np.cumsum(n) - n, n)
         hits.add(j.doc_of(starts)[row], code[pos], ids[row], weight[pos])
 
+    def _gapped_hits(self, j: Joined, hits: _Hits) -> None:
+        """Keywords split by a few characters and subject-state pairs (see ``_Gapped``);
+        the trigger is the text found (转账一直失败)."""
+        s, e, code, weight = self._gapped.find(j)  # type: ignore[union-attr]
+        if len(s):
+            words = np.fromiter((hits.word_id(j.text[a:b]) for a, b in zip(s.tolist(), e.tolist())), np.int64, len(s))
+            hits.add(j.doc_of(s), code, words, weight)
+
     def _pattern_hits(self, j: Joined, hits: _Hits) -> None:
         """Each pattern on its own (a literal start lets the regex engine skip ahead fast)."""
         for code, rx in self._patterns:
@@ -188,6 +208,83 @@ class RuleTopics:
                 docs = j.doc_of(np.fromiter((h[0] for h in found), np.int64, len(found)))
                 words = np.fromiter((hits.word_id(h[1]) for h in found), np.int64, len(found))
                 hits.add(docs, np.full(len(found), self._code_index[code]), words, np.ones(len(found)))
+
+
+_CLAUSE_BREAK = "，。！？；：,.!?;:、\n ~…"
+
+
+@dataclass
+class _Gapped:
+    """Topic evidence from two words in one clause with a few characters between them.
+
+    Two sources: a keyword that the general dictionary cuts into two words of two or more
+    characters (转账|失败, 人脸识别|失败), found with up to 4 characters between them in
+    order (转账一直失败); and a leaf's ``pairs`` (a subject word and a state word, e.g.
+    转账 … 没成功), found in either order with up to 6 characters between them. Each at
+    0.8 of the weight of a contiguous keyword. One automaton scan per batch; pairs are
+    checked with numpy."""
+
+    parts: Lexicon
+    keys: np.ndarray  # sorted head_id * n_parts + tail_id
+    code: np.ndarray  # topic index of each key
+    weight: np.ndarray
+    max_gap: np.ndarray
+
+    @classmethod
+    def build(cls, leaves: Sequence[TopicLeaf], code_index: dict[str, int]) -> _Gapped | None:
+        import rjieba
+
+        seg = rjieba.Jieba()  # the general dictionary only: how ordinary text is cut
+        rows: dict[tuple[str, str], tuple[int, float, int]] = {}
+        for leaf in leaves:
+            c = code_index[leaf.code]
+            for h in leaf.subjects:
+                for t in leaf.states:
+                    rows.setdefault((h, t), (c, 0.8, 6))
+                    rows.setdefault((t, h), (c, 0.8, 6))
+            for w, v in leaf.keywords:
+                cut = seg.cut(w, False)
+                if len(cut) == 2 and min(map(len, cut)) >= 2 and not any(x.isascii() for x in cut):
+                    rows.setdefault((cut[0], cut[1]), (c, 0.8 * v, 4))
+        if not rows:
+            return None
+        parts = Lexicon()
+        for h, t in rows:
+            parts.add(h, "part")
+            parts.add(t, "part")
+        parts.compile()
+        index = {w: i for i, w in enumerate(parts.words)}
+        n = len(index)
+        keys = np.array([index[h.lower()] * n + index[t.lower()] for h, t in rows], dtype=np.int64)
+        vals = np.array(list(rows.values()), dtype=float).reshape(-1, 3)
+        order = np.argsort(keys, kind="stable")
+        return cls(parts, keys[order], vals[order, 0].astype(np.int64), vals[order, 1], vals[order, 2].astype(np.int64))
+
+    def find(self, j: Joined) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, ends, topic indices, weights) of the pairs found (adjacent words too: a
+        contiguous keyword gives the same trigger as the keyword scan, so it counts once)."""
+        starts, ends, ids = self.parts.scan_all(j.text)
+        found: list[tuple[np.ndarray, ...]] = []
+        brk = np.zeros(0x10000, dtype=bool)
+        brk[[ord(c) for c in _CLAUSE_BREAK]] = True
+        codes = j.codes
+        breaks = np.cumsum(np.where(codes < 0x10000, brk[np.minimum(codes, 0xFFFF)], False))
+        n = len(self.parts.words)
+        for d in (1, 2, 3, 4):
+            if len(ids) <= d:
+                break
+            a, b = np.arange(len(ids) - d), np.arange(d, len(ids))
+            gap = starts[b] - ends[a]
+            ok = (gap >= 0) & (breaks[starts[b] - 1] == breaks[ends[a] - 1])
+            a, b, gap = a[ok], b[ok], gap[ok]
+            key = ids[a] * n + ids[b]
+            at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+            hit = (self.keys[at] == key) & (gap <= self.max_gap[at])
+            found.append((starts[a][hit], ends[b][hit], self.code[at[hit]], self.weight[at[hit]]))
+        if not found:
+            z = np.zeros(0, np.int64)
+            return z, z, z, np.zeros(0)
+        return tuple(np.concatenate(x) for x in zip(*found))  # type: ignore[return-value]
 
 
 class _Hits:

@@ -27,6 +27,7 @@ __all__ = ["LangResources", "Cues", "BatchCues", "get_resources", "cues", "batch
 
 EMOTIONS = ("anger", "anxiety", "sadness", "gratitude", "joy", "surprise")
 _SENTENCE_END = {"zh": "。!?;~\n", "en": ".!?;\n"}
+_CLAUSE_END = ",，:：、"  # with the sentence ends: a negator or degree word does not reach past these
 _WINDOW = {"zh": 3, "en": 12}  # largest gap (characters) between a modifier and its word
 _NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
 
@@ -65,6 +66,7 @@ class CueTable:
     sarcasm: np.ndarray
     emotions: np.ndarray  # (words, len(EMOTIONS))
     sentence_end: np.ndarray  # boolean table over code points < 0x10000
+    clause_end: np.ndarray  # sentence ends plus commas and colons
     single: np.ndarray  # one-character Chinese anger/fear words (滚, 怕, 急): only as words of their own
 
     @classmethod
@@ -78,13 +80,15 @@ class CueTable:
                     emo[i, col[name]] = max(emo[i, col[name]], v)
         end = np.zeros(0x10000, dtype=bool)
         end[[ord(c) for c in _SENTENCE_END[lang]]] = True
+        clause = end.copy()
+        clause[[ord(c) for c in _CLAUSE_END]] = True
         return cls(
             polar=np.array([np.nan if e.polar is None else e.polar for e in es]),
             negator=np.array([e.negator for e in es], dtype=bool),
             degree=np.array([np.nan if e.degree is None else e.degree for e in es]),
             contrast=np.array([e.contrast for e in es], dtype=bool),
             sarcasm=np.array([e.sarcasm for e in es], dtype=bool),
-            emotions=emo, sentence_end=end,
+            emotions=emo, sentence_end=end, clause_end=clause,
             single=np.array([lang == "zh" and len(w) == 1 for w in words], dtype=bool)
             & (emo[:, [col["anger"], col["anxiety"]]].max(axis=1) > 0),
         )
@@ -136,8 +140,21 @@ def _entries(data: dict, lang: str) -> dict[str, Entry]:
         e = emo.get(w)
         if e is None and not any(w.startswith(n) for n in neg):
             e = _inherit(w, emo)
+        if p is None and e and w not in neutral and w not in neg:
+            p = _emotion_polarity(e)
         out[w] = Entry(p, w in neg, deg.get(w), w in turn, w in sarcasm, tuple(e or ()))
     return out
+
+
+_EMOTION_POLARITY = {"anger": -2.0, "sadness": -2.0, "anxiety": -1.2, "joy": 1.6, "gratitude": 1.6}
+
+
+def _emotion_polarity(emotions) -> float | None:
+    """The polarity an emotion word implies when it is not listed as a sentiment word
+    (火大 reads as anger, so it is negative too): the strongest emotion's, scaled by intensity."""
+    best = max(emotions, key=lambda e: e[1])
+    sign = _EMOTION_POLARITY.get(best[0])
+    return None if sign is None or best[1] < 0.3 else round(sign * best[1], 3)
 
 
 def _inherit(word: str, table: dict):
@@ -176,12 +193,13 @@ class BatchCues:
     sent_doc: np.ndarray  # (s,) text of each sentence
     sent_span: np.ndarray  # (s, 2) offsets within its text
     sent_emotions: np.ndarray  # (s, len(EMOTIONS))
+    n_flipped: np.ndarray | None = None  # (n,) negated negative words (不生气, 不失望)
 
     @classmethod
     def empty(cls, n: int) -> BatchCues:
         z = np.zeros((0, len(EMOTIONS)))
         return cls(np.zeros(n), np.zeros(n, np.int64), np.zeros((n, len(EMOTIONS))),
-                   np.zeros(0, np.int64), np.zeros((0, 2), np.int64), z)
+                   np.zeros(0, np.int64), np.zeros((0, 2), np.int64), z, np.zeros(n, np.int64))
 
 
 def _sentences(j: Joined, table: CueTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -292,7 +310,9 @@ def score_joined(j: Joined, res: LangResources) -> BatchCues:
     sid_at, s_start, bangs = _sentences(j, t)
     n_sent = len(s_start)
     sid = np.maximum(sid_at[starts], 0)
-    negated, mult = _modifiers(t, ids, starts, ends, sid, _WINDOW[res.lang])
+    codes = j.codes
+    clause = np.cumsum(np.where(codes < 0x10000, t.clause_end[np.minimum(codes, 0xFFFF)], False))
+    negated, mult = _modifiers(t, ids, starts, ends, clause[starts], _WINDOW[res.lang])
     w, is_polar, sarcastic = _polar_weights(t, ids, starts, sid, negated, mult, n_sent)
     total = np.bincount(sid, weights=w, minlength=n_sent) - 1.5 * sarcastic
     count = np.bincount(sid, weights=is_polar, minlength=n_sent) + sarcastic
@@ -307,7 +327,9 @@ def score_joined(j: Joined, res: LangResources) -> BatchCues:
     span = np.column_stack([s_start, s_end]) - j.starts[s_doc][:, None]
     return BatchCues(np.bincount(s_doc, weights=total, minlength=n),
                      np.bincount(s_doc, weights=count, minlength=n).astype(np.int64),
-                     doc_emo, s_doc, span, sent_emo)
+                     doc_emo, s_doc, span, sent_emo,
+                     np.bincount(j.doc_at[starts], weights=is_polar & negated & (t.polar[ids] < 0),
+                                 minlength=n).astype(np.int64))
 
 
 def batch_cues(texts: Sequence[str], langs: Sequence[str]) -> BatchCues:
@@ -318,6 +340,7 @@ def batch_cues(texts: Sequence[str], langs: Sequence[str]) -> BatchCues:
         idx = [i for i, lg in enumerate(langs) if lg == lang]
         part = score_joined(Joined.of([texts[i] for i in idx]), get_resources(lang))
         out.polarity[idx], out.n_polar[idx], out.emotions[idx] = part.polarity, part.n_polar, part.emotions
+        out.n_flipped[idx] = part.n_flipped  # type: ignore[index]
     return out
 
 

@@ -102,6 +102,9 @@ class SentimentStage:
         z[zh] = self._builtin_logits([docs[i] for i in zh])
         uninformed = lexical.n_polar == 0
         z[uninformed] *= self.uninformed_shrink
+        if lexical.n_flipped is not None:  # 我不生气: the rules read the negation, the model only sees 生气
+            flipped = (lexical.n_flipped > 0) & (lexical.polarity > 0) & (z < 0)
+            z[flipped] *= self.uninformed_shrink
         for i in np.flatnonzero(uninformed).tolist():
             if _REQUEST.search(docs[i][0]):  # a question or a request (请问…, 我要办理…)
                 z[i] *= self.request_shrink

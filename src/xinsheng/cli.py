@@ -117,6 +117,10 @@ def _register() -> None:
 
     app.add_typer(ivr_app, name="ivr")
 
+    from xinsheng.journeys.cli import journeys_app
+
+    app.add_typer(journeys_app, name="journeys")
+
     from xinsheng.surveys.cli import surveys_app  # also adds ``ingest --kind survey-responses``
 
     app.add_typer(surveys_app, name="surveys")

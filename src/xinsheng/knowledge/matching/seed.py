@@ -18,7 +18,7 @@ import numpy as np
 
 from xinsheng.knowledge.matching.analyzer import get_analyzer
 from xinsheng.knowledge.matching.features import IdfTable, feature_matrix
-from xinsheng.knowledge.matching.scorer import PairModel, calibrate, fit_monotone
+from xinsheng.knowledge.matching.model import PairModel, calibrate, fit_monotone
 
 
 def seed_groups(name: str = "seed_questions.txt") -> list[tuple[str, list[str]]]:

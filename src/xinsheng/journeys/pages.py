@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from xinsheng.config import get_settings
 from xinsheng.deps import require
@@ -25,10 +26,20 @@ WEB_TEXTS.update({k: v for k, v in TEXTS.items() if k not in WEB_TEXTS})
 router = APIRouter(dependencies=[require("metrics.read")])
 
 
-def _labels(req, t: Translator) -> list[str]:
+def _labels(req, t: Translator, html: bool = False) -> list:
+    """Step names: the journey's own, else the channel's and event's words (HTML: unknown
+    events marked as data; plain text for the charts)."""
     j = req.journey
-    return [j.step_title(i, t.lang) if j and j.step_labels.get(t.lang) else event_words(s.code, t)
-            for i, s in enumerate(req.steps)]
+    if j and j.step_labels.get(t.lang):
+        return [Markup(escape(j.step_title(i, t.lang))) if html else j.step_title(i, t.lang)
+                for i in range(len(req.steps))]
+    return [_event_html(s.code, t) if html else event_words(s.code, t) for s in req.steps]
+
+
+def _event_html(code: str, t: Translator) -> Markup:
+    """A step code for a page: the channel's and the event's words (unknown events marked as data)."""
+    channel, _, event = code.partition(":")
+    return Markup("{} · {}").format(t.channel(channel), t.event(event))
 
 
 def _duration(seconds: float | None, t: Translator) -> str:
@@ -85,13 +96,13 @@ def journeys_page(request: Request, journey: str | None = None, steps: str | Non
         return render(request, "journeys/journeys.html", ctx, status_code=200)
     eng = analytic_engine(request.app.state.engine, settings.home)
     fun, drop, hlp = funnel(eng, req), paths(eng, req, depth=2), help_needed(eng, req)
-    labels = _labels(req, t)
-    by_code = dict(zip((s.code for s in req.steps), labels))
+    labels, html_labels = _labels(req, t), _labels(req, t, html=True)
+    by_code = dict(zip((s.code for s in req.steps), html_labels))
     comparison, errors = _compare(request, req, form, eng, t)
-    ctx.update(errors=errors, req=req, funnel=fun, labels=labels, help=hlp, paths=drop["paths"], by_code=by_code,
-               comparison=comparison, duration=lambda s: _duration(s, t), event_words=lambda c: event_words(c, t),
+    ctx.update(errors=errors, req=req, funnel=fun, labels=html_labels, plain_labels=labels, help=hlp, paths=drop["paths"], by_code=by_code,
+               comparison=comparison, duration=lambda s: _duration(s, t), event_words=lambda c: _event_html(c, t),
                funnel_fig=funnel_figure(labels, [s["customers"] for s in fun["steps"]], t),
-               sankey_fig=sankey_figure(drop["paths"], by_code, t) if drop["paths"] else None,
+               sankey_fig=sankey_figure(drop["paths"], dict(zip((s.code for s in req.steps), labels)), t) if drop["paths"] else None,
                help_channels=[t.channel(c) for c in hlp["channels"]],
                period=(start, end, (end - timedelta(microseconds=1)).date()))
     return render(request, "journeys/journeys.html", ctx)

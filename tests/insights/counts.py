@@ -41,14 +41,17 @@ def write_ndjson(path, records: list[dict]) -> None:
 
 
 def recount(engine) -> dict:
-    """The daily topic counts, counted afresh from every stored analysis."""
+    """The daily topic counts, counted afresh from every stored analysis of a customer (inbound) text."""
     tz = ZoneInfo(get_settings().display_timezone)
     out: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0.0])
     with session_scope(engine) as s:
         rows = s.execute(select(Interaction.started_at, Interaction.channel, InteractionAnalysis.topics,
-                                InteractionAnalysis.sentiment_label, InteractionAnalysis.sentiment_score)
+                                InteractionAnalysis.sentiment_label, InteractionAnalysis.sentiment_score,
+                                Interaction.direction)
                          .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)).all()
-    for started_at, channel, topics, label, score in rows:
+    for started_at, channel, topics, label, score, direction in rows:
+        if direction == "outbound":  # the bank's own texts are not customer voice
+            continue
         day, negative = started_at.astimezone(tz).date(), int(label == "negative")
         codes = [t["code"] for t in topics]
         for code in ["*", *dict.fromkeys(codes)]:

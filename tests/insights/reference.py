@@ -4,7 +4,8 @@
   (not scipy's survival function, which the product uses);
 * ``reference_spikes``: the spike rule of the README, walked day by day over the calendar;
 * ``reference_topics``: a topic's totals, negative texts, mean sentiment, daily series and
-  spikes, counted from the raw stored analyses (not from ``topic_daily``).
+  spikes, counted from the raw stored analyses of customer (inbound) texts (not from
+  ``topic_daily``).
 """
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def reference_topics(engine, days: int, channel: str | None = None) -> dict[str,
     with session_scope(engine) as s:
         rows = s.execute(select(Interaction.started_at, Interaction.channel, InteractionAnalysis.topics,
                                 InteractionAnalysis.sentiment_label, InteractionAnalysis.sentiment_score)
-                         .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)).all()
+                         .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+                         .where(Interaction.direction == "inbound")).all()
     if not rows:
         return {}
     last = max(r.started_at.astimezone(tz).date() for r in rows)

@@ -21,6 +21,7 @@ class TopicTrend(BaseModel):
     negative_share: float
     mean_sentiment: float
     daily: dict[str, int]
+    negative_daily: dict[str, int]
     spikes: list[SpikeRead]
     examples: list[str]
 
@@ -48,6 +49,7 @@ def to_read(report) -> HotIssuesRead:
                            negative_share=round(t.negative_share, 3),
                            mean_sentiment=round(t.mean_sentiment, 3),
                            daily={d.isoformat(): n for d, n in sorted(t.daily.items())},
+                           negative_daily={d.isoformat(): n for d, n in sorted(t.negative_daily.items()) if n},
                            spikes=t.spikes, examples=t.examples) for t in report.topics],
         clusters=[ClusterRead(**{k: c[k] for k in ClusterRead.model_fields}) for c in report.clusters],
     )

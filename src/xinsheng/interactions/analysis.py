@@ -5,8 +5,10 @@ same transaction as the batch, so the timeline shows an analysis as soon as it s
 the contact; ``reanalyze`` fills in or redoes texts later (another model, or texts
 loaded with analysis off).
 
-The daily topic counts that the Hot issues report reads (``TopicDaily``) move with the
-analyses in the same transaction: a new analysis adds its texts, a replaced one first
+The daily topic counts that the Hot issues report reads (``TopicDaily``) count the
+customer's voice only: an outbound text (the bank's SMS notices, statements, sales and
+callback calls) keeps its analysis, shown on the timeline, but adds to no count. They
+move with the analyses in the same transaction: a new analysis adds its texts, a replaced one first
 takes its own contribution back, so a count never doubles and a rolled-back batch
 leaves no trace. Counts change by ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``,
 which concurrent writers may run at the same time.
@@ -118,8 +120,9 @@ def _difference(new: dict[TopicKey, list], old: dict[TopicKey, list]) -> dict[To
 def _move_topic_counts(session: Session, replaced: list, rows: list[dict]) -> None:
     """Add the new analyses' topic counts and take back those of the analyses they replace."""
     ids = [r["interaction_id"] for r in rows]
-    where = {i: (at, ch) for i, at, ch in session.execute(
-        select(Interaction.id, Interaction.started_at, Interaction.channel).where(Interaction.id.in_(ids)))}
+    where = {i: (at, ch) for i, at, ch in session.execute(  # the bank's own texts are not counted
+        select(Interaction.id, Interaction.started_at, Interaction.channel)
+        .where(Interaction.id.in_(ids), Interaction.direction != "outbound"))}
     tz = ZoneInfo(get_settings().display_timezone)
 
     def analysed(items):

@@ -3,7 +3,8 @@
 Revision ID: 0004_topic_daily
 Revises: 0001
 
-The counts are filled from the analyses already stored, a page of analyses at a time;
+The counts are filled from the analyses already stored (of customer texts: the bank's
+outbound ones are not counted), a page of analyses at a time;
 days are in the display time zone configured now (XINSHENG_DISPLAY_TIMEZONE). From here
 on they are kept by the code that stores analyses (interactions/analysis.py).
 """
@@ -25,7 +26,8 @@ ALL_TEXTS = "*"
 PAGE = 20_000
 _JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 _interactions = sa.table("interactions", sa.column("id", sa.BigInteger()),
-                         sa.column("started_at", xinsheng.db.UTCDateTime()), sa.column("channel", sa.String()))
+                         sa.column("started_at", xinsheng.db.UTCDateTime()), sa.column("channel", sa.String()),
+                         sa.column("direction", sa.String()))
 _analysis = sa.table("interaction_analysis", sa.column("interaction_id", sa.BigInteger()),
                      sa.column("topics", _JSON), sa.column("sentiment_label", sa.String()),
                      sa.column("sentiment_score", sa.Float()))
@@ -63,7 +65,7 @@ def backfill(conn, table) -> None:
             sa.select(_analysis.c.interaction_id, _interactions.c.started_at, _interactions.c.channel,
                       _analysis.c.topics, _analysis.c.sentiment_label, _analysis.c.sentiment_score)
             .join(_interactions, _interactions.c.id == _analysis.c.interaction_id)
-            .where(_analysis.c.interaction_id > last)
+            .where(_analysis.c.interaction_id > last, _interactions.c.direction != "outbound")
             .order_by(_analysis.c.interaction_id).limit(PAGE)
         ).all()
         if not page:

@@ -129,3 +129,23 @@ def test_order_of_folding_does_not_change_the_state():
     s1 = [o.score for o in score(tree.node("root"), forward, at, Context())]
     s2 = [o.score for o in score(tree.node("root"), backward, at, Context())]
     assert s1 == pytest.approx(s2)
+
+
+def test_only_contacts_that_change_the_state_reach_the_hook():
+    from xinsheng.ivr.features import relevant
+
+    t = _at("2026-12-01")
+    assert relevant(_ivr("balance", t))
+    assert relevant({"channel": "app", "event": "transfer_failed", "started_at": t})
+    assert not relevant({"channel": "app", "event": "login_success", "started_at": t})
+    assert not relevant({"channel": "phone", "event": "call", "started_at": t,
+                         "analysis": {"topics": [{"code": "card.lost"}], "emotions": {"anger": 0.2}}})
+    assert relevant({"channel": "phone", "event": "call", "started_at": t,
+                     "analysis": {"topics": [], "emotions": {"anger": 0.8}}})
+    for contact in ({"channel": "app", "event": "login_success", "started_at": t},
+                    {"channel": "wechat", "event": "message", "started_at": t,
+                     "analysis": {"topics": [{"code": "card.lost"}], "emotions": {}, "flags": []}}):
+        state = _transferer()
+        before = repr(state)
+        apply(state, contact)
+        assert repr(state) == before  # what the hook skips would not have changed anything

@@ -109,8 +109,16 @@ def apply(state: dict, contact: dict, tz: str = "Asia/Shanghai") -> dict:
 
 
 def relevant(contact: dict) -> bool:
-    """Whether :func:`apply` may change anything for ``contact`` (the hook skips the rest)."""
-    channel = contact.get("channel")
+    """Whether :func:`apply` may change anything for ``contact`` (the hook skips the rest:
+    most contacts touch no caller's row)."""
+    channel, event = contact.get("channel"), contact.get("event")
     if channel == "ivr":
-        return contact.get("event") == "menu_selected"
-    return channel in ("app", "web") or bool(contact.get("analysis"))
+        return event == "menu_selected"
+    if channel in ("app", "web") and event in ("transfer_failed", "transfer_submitted"):
+        return True
+    analysis = contact.get("analysis")
+    if not analysis:
+        return False
+    return (any("redemption" in code for code in _topics(analysis))
+            or float((analysis.get("emotions") or {}).get("anger") or 0.0) >= _ANGER
+            or "vulnerable_customer" in (analysis.get("flags") or ()))

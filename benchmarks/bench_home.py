@@ -15,11 +15,14 @@ the same run, interleaved so both see the same machine load:
 then each query of the home page on its own. Times are medians of ``--runs``.
 
     python benchmarks/bench_home.py [--db PATH] [--customers 5000] [--days 90] [--runs 15]
-        [--role supervisor|agent] [--agent-ref A1022] [--json]
+        [--scale K] [--role supervisor|agent] [--agent-ref A1022] [--json]
 
 Without ``--db`` a demo bank of ``--customers``/``--days`` is generated first (the demo's
 size is 5000/90). ``--db`` uses a loaded SQLite file written with the same
 ``XINSHENG_HOME``/``XINSHENG_PII_KEYS`` (``XINSHENG_MODE=demo`` reads the demo's keys).
+``--scale K`` makes the bank K times larger first (changing the database): every contact is
+copied K-1 times on the same day and channel (new external ids), then the daily counts are
+counted afresh by the migration's backfill — a bank with K times the traffic.
 """
 from __future__ import annotations
 
@@ -115,6 +118,31 @@ def prepare(db_url: str, customers: int, days: int, fresh: bool, role: str, agen
         return {"contacts": session.scalar(select(func.count()).select_from(Interaction))}
 
 
+def scale_up(db_url: str, k: int) -> None:
+    """Copy every contact ``k - 1`` times (same time, channel and customer), then recount."""
+    import importlib
+
+    from sqlalchemy import delete, text
+
+    from xinsheng.db import get_engine
+    from xinsheng.interactions.actions import COLUMNS
+    from xinsheng.interactions.models import ChannelDaily
+
+    engine = get_engine(db_url)
+    cols = ", ".join(COLUMNS)
+    copied = ", ".join(f"external_id || '-x{{n}}'" if c == "external_id" else c for c in COLUMNS)
+    with engine.begin() as conn:
+        last = conn.execute(text("SELECT max(id) FROM interactions")).scalar()
+        for n in range(1, k):
+            conn.execute(text(f"INSERT INTO interactions ({cols}) SELECT {copied.format(n=n)} "
+                              f"FROM interactions WHERE id <= :last"), {"last": last})
+        conn.execute(delete(ChannelDaily))
+        importlib.import_module("xinsheng.migrations.versions.0012_channel_daily").backfill(
+            conn, ChannelDaily.__table__)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+
+
 def signed_in_client(app, role: str):
     from fastapi.testclient import TestClient
 
@@ -183,6 +211,7 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=5000)
     ap.add_argument("--days", type=int, default=90)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--scale", type=int, default=1, help="make the bank this many times larger first")
     ap.add_argument("--role", choices=["supervisor", "agent"], default="supervisor")
     ap.add_argument("--agent-ref", default="A1022")
     ap.add_argument("--json", action="store_true")
@@ -194,7 +223,12 @@ def main() -> None:
     os.environ["XINSHENG_DATABASE_URL"] = db_url
     os.environ["XINSHENG_WORKER"] = "off"
     os.environ["XINSHENG_LOG_LEVEL"] = "WARNING"
-    size = prepare(db_url, args.customers, args.days, fresh=args.db is None, role=args.role, agent_ref=args.agent_ref)
+    prepare(db_url, args.customers, args.days, fresh=args.db is None, role=args.role, agent_ref=args.agent_ref)
+    if args.scale > 1:
+        t0 = time.perf_counter()
+        scale_up(db_url, args.scale)
+        print(f"scaled ×{args.scale} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    size = prepare(db_url, args.customers, args.days, fresh=False, role=args.role, agent_ref=args.agent_ref)
 
     from xinsheng.app import create_app
     from xinsheng.db import get_engine

@@ -43,6 +43,11 @@ def upgrade(engine: Engine) -> None:
         return
     log.info("migrating database schema to %s", ",".join(sorted(head_revisions())))
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # Python's sqlite3 opens a transaction only before DML, so a CREATE TABLE would be
+            # committed at once: begin explicitly, so that a migration refused or failing half-way
+            # (a missing key, a crash) leaves the schema as it was, as on PostgreSQL.
+            conn.exec_driver_sql("BEGIN")
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")

@@ -8,7 +8,9 @@ from xinsheng.identity.auth import PUBLIC, iter_routes
 from xinsheng.identity.permissions import PERMISSIONS
 
 PUBLIC_ROUTES = {("GET", "/api/v1/health"), ("GET", "/signin"), ("POST", "/signin"),
-                 ("GET", "/static/vendor/plotly.min.js")}
+                 ("GET", "/static/vendor/plotly.min.js"),
+                 # the survey answer page: a customer's single-use link, no sign-in (surveys/public.py)
+                 ("GET", "/s/{token}"), ("POST", "/s/{token}")}
 
 
 def _routes(app):

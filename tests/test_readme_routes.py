@@ -24,8 +24,16 @@ def readme_paths() -> list[tuple[str | None, str]]:
     for method, path in _SPAN.findall(README.read_text("utf-8")):
         path = path.split("?")[0].rstrip(".,;:")
         for p in _RELATIVE.get(path, [path]):
-            out.append((method.strip() or None, p))
+            out.extend((method.strip() or None, q) for q in _alternatives(p))
     return sorted(set(out), key=lambda mp: (mp[1], mp[0] or ""))
+
+
+def _alternatives(path: str) -> list[str]:
+    """``/a/b|c`` (or ``/a/{b|c}``) written for several paths: each of them."""
+    head, _, last = path.rpartition("/")
+    if "|" not in last:
+        return [path]
+    return [f"{head}/{alt}" for alt in last.strip("{}").split("|")]
 
 
 def _concrete(path: str) -> str:

@@ -120,7 +120,6 @@ def save_settings(name: str, request: Request, session: SessionDep, me: Worker, 
     except ConfigFileError as exc:
         session.rollback()
         return _settings(request, session, names, name, content, exc, False, 422)
-    session.commit()  # the audit log is appended in its own transaction (SQLite: one writer)
     audit("cases.config.update", target_type="case_config", target_ref=name,
           detail={"bytes": len(content.encode("utf-8")), "lines": content.count("\n") + 1})
     return RedirectResponse(f"/cases/settings?name={name}&saved=1", status_code=303)
@@ -160,7 +159,6 @@ async def open_case(request: Request, session: SessionDep, me: Worker, audit: Au
     try:
         case = actions.do_open_case(session, build_case(values), actor=me.actor, role=me.role, now=utcnow(),
                                     owner_user_id=owner)
-        session.commit()
     except (FieldError, ValidationError, XinshengError) as exc:
         session.rollback()
         if isinstance(exc, NotFound):
@@ -234,7 +232,6 @@ async def act(case_ref: str, action: str, request: Request, session: SessionDep,
     try:
         body = build_action(action, values, kind=case.kind)
         actions.apply_action(session, case, body, me, utcnow())
-        session.commit()
     except (FieldError, ValidationError, XinshengError) as exc:
         if isinstance(exc, NotFound):
             raise

@@ -45,7 +45,6 @@ def open_case(body: CaseCreate, session: SessionDep, me: Writer, audit: Audit) -
     actions.use_auditor(session, audit)
     owner = me.user_id if me.role in actions.CASE_ROLES else None
     case = actions.do_open_case(session, body, actor=me.actor, role=me.role, now=utcnow(), owner_user_id=owner)
-    session.commit()
     return service.case_read(session, case)
 
 
@@ -79,5 +78,4 @@ def act_on_case(case_ref: str, action: Annotated[CaseAction, Body()], session: S
     case = service.get_case(session, case_ref, me, for_update=True)
     actions.use_auditor(session, audit)
     case = actions.apply_action(session, case, action, me, utcnow())
-    session.commit()
     return service.case_read(session, case)

@@ -85,7 +85,6 @@ def create_user(request: Request, session: SessionDep, audit: Audit, username: T
         user = do_create_user(session, username=username, role=role, display_name=display_name or None,
                               password=password, authority_level=_int_or_none(authority_level, "authority_level"),
                               agent_ref=agent_ref.strip() or None, advisor_ref=advisor_ref.strip() or None)
-        session.commit()
     except InvalidInput as exc:
         session.rollback()
         return _users_page(request, session, form=form, errors=field_errors(exc, _t(request)), status=422)
@@ -99,7 +98,6 @@ def disable_user(username: str, request: Request, session: SessionDep, audit: Au
     if username == me.name:
         return _users_page(request, session, failed=_t(request)("err_not_yourself"), status=422)
     do_disable_user(session, get_user(session, username))
-    session.commit()
     audit("user.disable", target_type="user", target_ref=username)
     return _users_page(request, session, done=_t(request).fmt_data("done_disabled", u=username))
 
@@ -108,7 +106,6 @@ def disable_user(username: str, request: Request, session: SessionDep, audit: Au
 def enable_user(username: str, request: Request, session: SessionDep, audit: Audit):
     """Active again and unlocked."""
     do_enable_user(session, get_user(session, username))
-    session.commit()
     audit("user.enable", target_type="user", target_ref=username)
     return _users_page(request, session, done=_t(request).fmt_data("done_enabled", u=username))
 
@@ -118,7 +115,6 @@ def reset_password(username: str, request: Request, session: SessionDep, audit: 
     """A new random password, shown once; the person's sessions end."""
     password = generate_password()
     do_set_password(session, get_user(session, username), password)
-    session.commit()
     audit("user.set_password", target_type="user", target_ref=username)
     return _users_page(request, session, new_password=password, for_user=username)
 
@@ -141,7 +137,6 @@ def create_token(request: Request, session: SessionDep, audit: Audit, me: Curren
             return _tokens_page(request, session, form=form, errors=errors, status=422)
         token, secret = do_create_token(session, name=name, role=role, scopes=scopes, created_by=me.actor,
                                         expires_days=_int_or_none(expires_days, "expires_days"))
-        session.commit()
     except InvalidInput as exc:
         session.rollback()
         return _tokens_page(request, session, form=form, errors=field_errors(exc, _t(request)), status=422)
@@ -154,6 +149,5 @@ def create_token(request: Request, session: SessionDep, audit: Audit, me: Curren
 def revoke_token(token_id: int, request: Request, session: SessionDep, audit: Audit):
     """The token stops working at once."""
     do_revoke_token(session, token_id)
-    session.commit()
     audit("token.revoke", target_type="token", target_ref=str(token_id))
     return _tokens_page(request, session, done=_t(request).fmt("done_revoked", id=token_id))

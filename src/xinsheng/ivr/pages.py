@@ -84,7 +84,6 @@ def save_tree(request: Request, session: SessionDep, me: Designer, audit: Audit,
     except TreeInvalid as exc:
         lines = [f"{p.where}: {describe(p, t.lang)}" for p in exc.problems]
         return _page(request, session, me, errors={"source": lines}, tree_source=source, note=note, status=422)
-    session.commit()
     audit("ivr.tree.save", target_type="ivr_tree", target_ref=str(version), detail={"note": note or None})
     return RedirectResponse(f"/ivr?saved={version}#tree", status_code=303)
 
@@ -101,7 +100,6 @@ def set_ab(request: Request, session: SessionDep, me: Designer, audit: Audit,
     except ValueError:
         return _page(request, session, me, errors={"share": t("ivr_fe_share")}, share=share, status=422)
     design.set_ab_share(session, pct / 100, me.actor)
-    session.commit()
     audit("ivr.ab.set", target_type="ivr_setting", target_ref=service.AB_KEY, detail={"share": pct / 100})
     return RedirectResponse("/ivr#ab", status_code=303)
 
@@ -113,5 +111,4 @@ def run_replay(request: Request, session: SessionDep, me: Designer):
 
     report = replay(request.app.state.engine).to_dict()
     design.store_replay(session, report, me.actor)
-    session.commit()
     return RedirectResponse("/ivr#replay", status_code=303)

@@ -141,5 +141,4 @@ def answer(token: str, request: Request, session: SessionDep,
     except (Conflict, NotFound):
         session.rollback()
         return _page(request, lang, "surveys/gone.html", {}, 404)
-    session.commit()
     return _page(request, lang, "surveys/thanks.html", {"low": is_bad(row.metric, row.score)}, 200)

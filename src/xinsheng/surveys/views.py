@@ -36,7 +36,6 @@ def post_response(body: ResponseCreate, session: SessionDep, me: Writer, audit: 
     """One answer from the IVR keypad, the app or another survey tool; a bad score from a
     known customer opens a follow-up case (``followup_case_ref``)."""
     row, duplicate = do_answer(session, body, via="api", now=utcnow())
-    session.commit()
     audit("survey.response", target_type="survey_response", target_ref=str(row.id),
           detail={"survey": row.survey, "followup_case_ref": row.followup_case_ref, "duplicate": duplicate})
     return response_read(session, row, duplicate)

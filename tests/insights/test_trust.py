@@ -189,3 +189,22 @@ def test_the_page_comes_at_once_and_its_clusters_when_ready(with_outbound, engin
     again = analyst.get("/hot-issues", params={"days": 30}).text
     assert re.findall(r'<li data-id="([^"]+)"', again) == [c["id"] for c in want]
     assert 'id="clusters-loading"' not in again
+
+
+def test_a_database_counted_before_is_recounted_over_customers_texts_only(with_outbound, engine):
+    """Revision 0013 on a database whose counts still hold the bank's texts (as counted
+    before revision 0004 skipped them): back to the hand-counted 132 and 52."""
+    import importlib
+
+    migration = importlib.import_module("xinsheng.migrations.versions.0013_topic_daily_customers")
+    with engine.begin() as conn:  # stale counts, as a database counted before holds them
+        conn.execute(TopicDaily.__table__.update().where(TopicDaily.topic_code == ALL_TEXTS)
+                     .values(texts=TopicDaily.texts + 1))
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.sum(TopicDaily.texts)).where(TopicDaily.topic_code == ALL_TEXTS)) > 132
+    with engine.begin() as conn:
+        migration.recount(conn)
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.sum(TopicDaily.texts)).where(TopicDaily.topic_code == ALL_TEXTS)) == 132
+        assert s.scalar(select(func.sum(TopicDaily.texts)).where(TopicDaily.topic_code == LOGIN_CODE)) == 52
+    assert_counts_match(engine)

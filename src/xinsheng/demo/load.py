@@ -65,10 +65,10 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
         interactions = ingest_records(records_from_list(bank.interactions), "interactions", engine,
                                       on_progress=progress, workers=get_settings().ingest_workers)
     handled = _handle_cases(engine)
-    sweep = run_sweep(engine, now)
     from xinsheng.demo.surveys import load_surveys
 
     surveys = load_surveys(engine, now)  # surveys after its contacts (demo/surveys.py)
+    sweep = run_sweep(engine, now)  # last: the survey follow-up cases get their clocks' state too
     with session_scope(engine) as session:
         total = session.scalar(select(func.count()).select_from(Case)) or 0
         still_open = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN_STATUSES))) or 0

@@ -4,12 +4,15 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from rich.console import Console
 from rich.progress import (
     BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
     TimeRemainingColumn,
 )
+
+from xinsheng.errors import InvalidInput
 
 #: Everything human-readable goes to stderr; stdout is kept for --json documents.
 console_err = Console(stderr=True)
@@ -52,3 +55,16 @@ def operator_name() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name (containers)
         return "unknown"
+
+
+def parse_when(value: str | None, name: str) -> datetime | None:
+    """An ISO 8601 option with a UTC offset (``--now``, ``--since`` …), or None when empty."""
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{name}: not an ISO 8601 timestamp: {value!r}") from None
+    if at.tzinfo is None:
+        raise InvalidInput(f"{name}: timestamp has no UTC offset (e.g. +08:00)")
+    return at

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +12,8 @@ from xinsheng.audit.actions import append
 from xinsheng.audit.service import AuditFilter, export_csv, export_ndjson, iter_entries, verify_chain
 from xinsheng.clikit import console_err, operator_name
 from xinsheng.db import session_scope
-from xinsheng.errors import InvalidInput
 from xinsheng.migrate import ready_engine
+from xinsheng.clikit import parse_when as _when
 
 audit_app = typer.Typer(help="The append-only audit log, chained with a keyed hash.", no_args_is_help=True)
 #: exit status of ``audit verify`` when the chain is broken
@@ -61,16 +60,6 @@ def key() -> None:
     typer.echo(generate_key())
 
 
-def _when(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{name}: not an ISO 8601 timestamp") from None
-    if at.tzinfo is None:
-        raise InvalidInput(f"{name}: timestamp has no UTC offset (e.g. +08:00)")
-    return at
 
 
 @audit_app.command("export")

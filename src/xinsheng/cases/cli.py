@@ -6,28 +6,17 @@ every case; each command's writes are audited like the API's.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from xinsheng.errors import InvalidInput
+from xinsheng.clikit import parse_when as _when
 
 cases_app = typer.Typer(help="Cases (工单): complaints, requests and inquiries with SLA clocks.",
                         no_args_is_help=True)
 
 
-def parse_when(value: str | None, name: str) -> datetime | None:
-    """An ISO 8601 option with a UTC offset, or None."""
-    if not value:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{name}: not an ISO 8601 timestamp: {value!r}") from None
-    if at.tzinfo is None:
-        raise InvalidInput(f"{name}: timestamp has no UTC offset (e.g. +08:00)")
-    return at
 
 
 def _echo_case(case, as_json: bool) -> None:
@@ -67,7 +56,7 @@ def open_case(
 
     try:
         body = CaseCreate(customer_ref=customer, kind=kind, title=title, channel=channel, text=text, topic=topic,
-                          accepted_at=parse_when(accepted_at, "--accepted-at"), source_external_id=contact,
+                          accepted_at=_when(accepted_at, "--accepted-at"), source_external_id=contact,
                           regulator_referred=regulator_referred)
     except ValidationError as exc:
         raise InvalidInput(describe_validation_error(exc)) from None
@@ -130,7 +119,7 @@ def sweep_command(
     from xinsheng.cases.sweep import run_sweep
     from xinsheng.migrate import ready_engine
 
-    report = run_sweep(ready_engine(), parse_when(now, "--now"))
+    report = run_sweep(ready_engine(), _when(now, "--now"))
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return

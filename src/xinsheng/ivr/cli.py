@@ -8,15 +8,12 @@ from typing import Annotated
 import typer
 
 from xinsheng.errors import InvalidInput
+from xinsheng.clikit import parse_when as _when
 
 ivr_app = typer.Typer(help="Personalised IVR menus: replay against the static menu, rebuild callers' state.",
                       no_args_is_help=True)
 
 
-def _when(value: str | None, name: str):
-    from xinsheng.cases.cli import parse_when
-
-    return parse_when(value, name)
 
 
 @ivr_app.command("replay")

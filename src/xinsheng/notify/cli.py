@@ -2,30 +2,19 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from xinsheng.clikit import console_err
 from xinsheng.db import session_scope, utcnow
-from xinsheng.errors import InvalidInput
 from xinsheng.migrate import ready_engine
+from xinsheng.clikit import parse_when as _when
 
 notify_app = typer.Typer(help="Customer notifications: the outbox and its delivery.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
 
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"--now: {value!r} is not an ISO 8601 timestamp") from None
-    if at.tzinfo is None:
-        raise InvalidInput("--now: the timestamp needs a UTC offset (e.g. 2026-10-05T09:00+08:00)")
-    return at
 
 
 @notify_app.command("deliver")
@@ -38,7 +27,7 @@ def deliver(
     """Send every notification that is due, once (the worker does this every few seconds)."""
     from xinsheng.notify.delivery import run_outbox_once
 
-    report = run_outbox_once(ready_engine(), _when(now), worker_id=worker, batch=batch)
+    report = run_outbox_once(ready_engine(), _when(now, "--now"), worker_id=worker, batch=batch)
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return
@@ -88,7 +77,7 @@ def requeue(
 
     engine = ready_engine()
     with session_scope(engine) as session:
-        done = do_requeue(session, now=_when(now) or utcnow(), ids=ids or None)
+        done = do_requeue(session, now=_when(now, "--now") or utcnow(), ids=ids or None)
     append(engine, actor=cli_principal().actor, actor_role="admin", action="notify.requeue", ip="cli",
            target_type="notification", detail={"ids": done[:1000], "count": len(done)})
     if as_json:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from xinsheng.errors import InvalidInput
 from xinsheng.surveys.ingest import install
+from xinsheng.clikit import parse_when as _when
 
 surveys_app = typer.Typer(help="Surveys (满意度调查): invitations after contacts and cases, NPS, CSAT, CES.",
                           no_args_is_help=True)
@@ -17,16 +17,6 @@ install()
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document")]
 
 
-def _when(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{name}: not an ISO 8601 timestamp") from None
-    if at.tzinfo is None:
-        raise InvalidInput(f"{name}: timestamp has no UTC offset (e.g. +08:00)")
-    return at
 
 
 @surveys_app.command("invite")

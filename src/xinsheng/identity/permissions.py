@@ -29,6 +29,11 @@ PERMISSIONS: dict[str, str] = {
     "ivr.design": "design IVR menus and read their evaluations",
     "surveys.read": "read survey results",
     "surveys.write": "manage surveys and action plans",
+    "holdings.write": "store customers' holdings snapshots (API ingest)",
+    "nba.write": "edit the next-best-action catalogue and record what customers did with offers",
+    "qa.read": "read call transcripts' quality findings, scores and trends",
+    "qa.review": "review quality findings (confirm, overturn) and edit the quality rules",
+    "recordings.write": "submit call recordings for transcription",
     "users.manage": "create, disable and reset users; create and revoke API tokens",
     "audit.read": "view, verify and export the audit log",
 }
@@ -44,21 +49,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "expert": _FRONT_LINE | {"cases.write"},  # tier 3 — expert agent (专家坐席)
     "complaint_handler": _FRONT_LINE | {"cases.write", "surveys.read"},  # 投诉处理
     "supervisor": _FRONT_LINE | {"cases.write", "metrics.read", "voc.read", "surveys.read",
-                                 "surveys.write"},  # 班组长 / 主管
+                                 "surveys.write", "nba.write", "qa.read", "qa.review"},  # 班组长 / 主管
     "analyst": {"signed_in", "customers.read", "metrics.read", "voc.read", "kb.read",
-                "surveys.read"},  # CX / VOC analyst (体验管理): masked, no names
+                "surveys.read", "qa.read"},  # CX / VOC analyst (体验管理): masked, no names
     "advisor": {"signed_in", "customers.read", "customers.pii", "kb.read",
-                "assist.answer"},  # wealth advisor / relationship manager (理财顾问)
+                "assist.answer", "nba.write"},  # wealth advisor / relationship manager (理财顾问)
     "knowledge_manager": {"signed_in", "kb.read", "kb.write", "assist.answer", "metrics.read"},
     "ivr_designer": {"signed_in", "ivr.menu.read", "ivr.design", "metrics.read"},
     "admin": {"signed_in", "users.manage", "audit.read", "customers.read", "customers.unmask",
-              "customers.write", "interactions.write", "metrics.read", "kb.read"},
+              "customers.write", "interactions.write", "metrics.read", "kb.read", "holdings.write",
+              "recordings.write"},
     "system": set(),
 }.items()}
 
 #: scope of an API token -> permissions it grants (``--scope`` of ``xinsheng token create``)
 SCOPES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    "ingest": {"customers.write", "interactions.write"},
+    "ingest": {"customers.write", "interactions.write", "holdings.write"},
     "ivr": {"ivr.menu.read"},
     "assist": {"assist.answer", "kb.read"},
     "customers": {"customers.read", "customers.pii"},
@@ -67,10 +73,11 @@ SCOPES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "audit": {"audit.read"},
     "cases": {"cases.read", "cases.write"},
     "surveys": {"surveys.write"},
+    "recordings": {"recordings.write"},
 }.items()}
 
 SCOPE_HELP: dict[str, str] = {
-    "ingest": "write customers and interactions",
+    "ingest": "write customers, interactions and holdings",
     "ivr": "read personalised IVR menus",
     "assist": "ask the answer bot (and read the knowledge base)",
     "customers": "read any customer's profile and timeline with personal data (CRM integration)",
@@ -79,6 +86,7 @@ SCOPE_HELP: dict[str, str] = {
     "audit": "read and export the audit log (SIEM)",
     "cases": "open cases, read them and act on them (a CRM or complaint system)",
     "surveys": "send survey answers (IVR keypad, app, another survey tool)",
+    "recordings": "submit call recordings for transcription (a recording system)",
 }
 
 #: which customers a role sees (customers/access.py): all, served, complaints, clients

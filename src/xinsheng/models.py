@@ -9,3 +9,4 @@ from xinsheng.ivr.models import IvrCallerState, IvrSetting, IvrTreeVersion  # no
 from xinsheng.knowledge.models import AnswerFeedback, Article, ArticleVersion, KnowledgeState  # noqa: F401
 from xinsheng.notify.models import Notification  # noqa: F401
 from xinsheng.surveys.models import SurveyInvitation, SurveyResponse  # noqa: F401
+from xinsheng.improvements.models import ImprovementAction, ImprovementCustomer  # noqa: F401

@@ -15,6 +15,7 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.cases.views import router as cases
     from xinsheng.customers.views import router as customers
     from xinsheng.identity.views import router as identity
+    from xinsheng.improvements.views import router as improvements
     from xinsheng.insights.views import router as insights
     from xinsheng.ingest.views import router as ingest
     from xinsheng.ivr.views import router as ivr
@@ -23,7 +24,7 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.surveys.views import router as surveys
 
     return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys,
-            journeys]
+            journeys, improvements]
 
 
 def page_routers() -> list[APIRouter]:

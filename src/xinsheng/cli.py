@@ -125,6 +125,10 @@ def _register() -> None:
 
     app.add_typer(surveys_app, name="surveys")
 
+    from xinsheng.quality.cli import qa_app
+
+    app.add_typer(qa_app, name="qa")
+
 
 _register()
 

@@ -5,6 +5,7 @@
 #     tests/support/pgserver.py. We never use the system cluster itself.
 #   - `chromium` and `chromium-driver` for the headless browser tests
 #     (tests/support/browser.py). Never run `playwright install`.
+#   - `espeak-ng` speaks the test recordings of tests/speech.
 #
 # Idempotent and fast: when everything is present it only checks a few paths.
 # When it cannot install (no root, no sudo, no network), it prints a warning
@@ -23,11 +24,13 @@ have_pg() {
 }
 have_chromium() { [[ -x /usr/bin/chromium ]]; }
 have_chromedriver() { [[ -x /usr/bin/chromedriver ]]; }
+have_espeak() { command -v espeak-ng >/dev/null 2>&1; }
 
 missing=()
 have_pg || missing+=(postgresql)
 have_chromium || missing+=(chromium)
 have_chromedriver || missing+=(chromium-driver)
+have_espeak || missing+=(espeak-ng)
 
 if ((${#missing[@]} == 0)); then
     exit 0
@@ -73,6 +76,7 @@ still=()
 have_pg || still+=(postgresql)
 have_chromium || still+=(chromium)
 have_chromedriver || still+=(chromium-driver)
+have_espeak || still+=(espeak-ng)
 if ((${#still[@]} > 0)); then
     warn "still missing after install attempt: ${still[*]}"
     warn "PostgreSQL/browser tests will be skipped."

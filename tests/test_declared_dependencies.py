@@ -22,9 +22,12 @@ def _norm(name: str) -> str:
 
 
 def _declared() -> tuple[set[str], set[str]]:
+    """(runtime, dev): runtime includes the product's optional extras (``speech``)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = lambda reqs: {_norm(re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0]) for r in reqs}  # noqa: E731
-    return names(project["dependencies"]), names(project["optional-dependencies"]["dev"])
+    extras = project["optional-dependencies"]
+    runtime = names(project["dependencies"]).union(*(names(v) for k, v in extras.items() if k != "dev"))
+    return runtime, names(extras["dev"])
 
 
 def _imports(folder: Path) -> dict[str, str]:

@@ -125,9 +125,25 @@ def _register() -> None:
 
     app.add_typer(surveys_app, name="surveys")
 
+    from xinsheng.improvements.cli import improvements_app
+
+    app.add_typer(improvements_app, name="improvements")
+
     from xinsheng.quality.cli import qa_app
 
     app.add_typer(qa_app, name="qa")
+
+    from xinsheng.profiles.cli import profiles_app
+    from xinsheng.profiles.holdings import install as install_holdings
+    from xinsheng.profiles.store import install as install_profiles
+
+    install_holdings()  # ``ingest --kind holdings``
+    install_profiles()  # ingest and demo keep the living profiles
+    app.add_typer(profiles_app, name="profiles")
+
+    from xinsheng.speech.cli import speech_app
+
+    app.add_typer(speech_app, name="speech")
 
 
 _register()

@@ -1,0 +1,96 @@
+"""``xinsheng speech transcribe FILE|DIR``: recordings to speaker turns."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from xinsheng.clikit import console_err, count_progress
+from xinsheng.speech.settings import speech_settings
+from xinsheng.speech.transcribe import Transcript, recordings_in, transcribe_many
+
+speech_app = typer.Typer(help="Call recordings to transcripts with speaker turns.", no_args_is_help=True)
+
+
+@speech_app.command("transcribe")
+def transcribe(
+    path: Annotated[Path, typer.Argument(help="a WAV/MP3/OGG recording, or a folder of them")],
+    model: Annotated[str | None, typer.Option(help="local model directory (else XINSHENG_SPEECH_MODEL)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one file: its turns as JSON Lines; a folder: "
+                                          "one JSON object per recording")] = False,
+    out: Annotated[Path | None, typer.Option(help="write each transcript to OUT/<name>.jsonl")] = None,
+    language: Annotated[str | None, typer.Option(help="zh, en …; default: the model detects it")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes for a folder")] = os.cpu_count() or 1,
+    max_seconds: Annotated[float | None, typer.Option(help="refuse longer recordings (default 3 h)")] = None,
+    store: Annotated[bool, typer.Option(help="store each transcript as a phone interaction")] = False,
+    source: Annotated[str, typer.Option(help="with --store: the interactions' source")] = "recordings",
+) -> None:
+    """Transcribe recordings; a bad file is reported with its reason and the rest go on
+    (exit 1 when any failed)."""
+    if not path.exists():
+        raise typer.BadParameter(f"{path}: no such file or folder", param_hint="PATH")
+    overrides = {k: v for k, v in {"model": model, "language": language, "max_seconds": max_seconds}.items()
+                 if v is not None}
+    settings = speech_settings().model_copy(update=overrides)
+    paths = recordings_in(path)
+    single = not path.is_dir()
+    results: list[Transcript] = []
+    writer = _Storer(source) if store else None
+    with count_progress(f"transcribe {path.name}", len(paths)) as advance:
+        for result in transcribe_many(paths, settings, workers):
+            if writer is not None and result.ok:
+                writer.store(result)
+            results.append(result)
+            if out is not None and result.ok:
+                _write_jsonl(out, Path(result.file), result.turns)
+            advance(1)
+    results.sort(key=lambda r: r.file)
+    _report(results, as_json, single)
+    failed = sum(not r.ok for r in results)
+    if failed:
+        console_err.print(f"[red]{failed} of {len(results)} recordings failed[/]")
+        raise typer.Exit(1)
+
+
+def _write_jsonl(out: Path, source: Path, turns: list[dict]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    lines = "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in turns)
+    (out / f"{source.stem}.jsonl").write_text(lines, encoding="utf-8")
+
+
+def _report(results: list[Transcript], as_json: bool, single: bool) -> None:
+    if as_json:
+        if single and results[0].ok:
+            for t in results[0].turns:
+                typer.echo(json.dumps(t, ensure_ascii=False))
+        elif not single:
+            for r in results:
+                typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        for r in results:
+            if not r.ok:
+                console_err.print(f"[red]{r.file}[/]: {r.error}")
+        return
+    for r in results:
+        if not r.ok:
+            console_err.print(f"[red]{r.file}[/]: {r.error}")
+            continue
+        table = Table(title=f"{r.file} ({r.duration:.1f} s, {r.layout})", title_justify="left")
+        for col in ("speaker", "start", "end", "text"):
+            table.add_column(col)
+        for t in r.turns:
+            table.add_row(t["speaker"], f"{t['start']:.2f}", f"{t['end']:.2f}", t["text"])
+        console_err.print(table)
+
+
+class _Storer:
+    """Placeholder until storage lands (``--store``)."""
+
+    def __init__(self, source: str) -> None:
+        raise typer.BadParameter("storing transcripts is not available yet", param_hint="--store")
+
+    def store(self, result: Transcript) -> None:  # pragma: no cover
+        pass

@@ -1,0 +1,108 @@
+"""One recording to a transcript, and a folder of them in worker processes.
+
+Every failure of one file (bad format, corrupt data, silence, too long, no speech
+recognised) is that file's ``error``; the others go on.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from xinsheng.speech.audio import decode, same_signal
+from xinsheng.speech.engines import Engine, load_engine, model_path
+from xinsheng.speech.errors import RecordingError
+from xinsheng.speech.settings import SpeechSettings
+from xinsheng.speech.turns import mono_turns, stereo_turns
+
+
+@dataclass
+class Transcript:
+    file: str
+    turns: list[dict] = field(default_factory=list)
+    duration: float | None = None
+    layout: str | None = None  # "stereo" (one speaker a channel) or "mono" (pause-based turns)
+    source_rate: int | None = None
+    codec: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "ok": self.ok, "error": self.error, "duration": self.duration,
+                "layout": self.layout, "source_rate": self.source_rate, "codec": self.codec,
+                "turns": self.turns}
+
+
+def transcribe_source(source: str | Path | IO[bytes], engine: Engine, settings: SpeechSettings,
+                      name: str | None = None) -> Transcript:
+    """Decode and transcribe one recording; raises RecordingError with the reason."""
+    label = name or str(source)
+    audio = decode(source, settings.max_seconds, name=label)
+    result = Transcript(label, duration=round(audio.duration, 2), source_rate=audio.source_rate, codec=audio.codec)
+    if audio.channels.shape[0] == 2 and not same_signal(audio.channels):
+        agent = engine.transcribe(audio.channels[settings.agent_channel])
+        customer = engine.transcribe(audio.channels[1 - settings.agent_channel])
+        result.turns, result.layout = stereo_turns(agent, customer), "stereo"
+    else:
+        result.turns, result.layout = mono_turns(engine.transcribe(audio.channels[0]), settings.pause_seconds), "mono"
+    if not result.turns:
+        raise RecordingError("no speech recognised (silence, noise or a language the model does not know)")
+    return result
+
+
+def transcribe_file(path: Path, engine: Engine, settings: SpeechSettings) -> Transcript:
+    """Like transcribe_source, but a bad file is returned with its ``error`` set."""
+    try:
+        if not path.is_file():
+            raise RecordingError("no such file")
+        return transcribe_source(path, engine, settings, name=str(path))
+    except RecordingError as exc:
+        return Transcript(str(path), error=exc.message)
+
+
+def recordings_in(path: Path) -> list[Path]:
+    """A file as given, or every file of a folder (recursively, sorted): files with other
+    suffixes are listed too, so that each is reported as unsupported rather than skipped."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [path]
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(settings: SpeechSettings, threads: int) -> None:
+    _WORKER["settings"] = settings
+    _WORKER["engine"] = load_engine(settings.engine, settings.model, language=settings.language,
+                                    beam_size=settings.beam_size, threads=threads)
+
+
+def _work(path: Path) -> Transcript:
+    return transcribe_file(path, _WORKER["engine"], _WORKER["settings"])
+
+
+def transcribe_many(paths: list[Path], settings: SpeechSettings, workers: int,
+                    on_done: Callable[[Transcript], None] | None = None) -> Iterator[Transcript]:
+    """Transcripts of ``paths`` as they finish; ``workers`` processes, each loading the model
+    once (a model error raises before any file is done)."""
+    cores = os.cpu_count() or 1
+    workers = max(1, min(workers, len(paths)))
+    threads = max(1, cores // workers)
+    if workers == 1:
+        _init_worker(settings, threads)
+        for path in paths:
+            yield _work(path)
+        return
+    model_path(settings.model)  # a missing model is one clear error, not a broken pool
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_worker, initargs=(settings, threads)) as pool:
+        futures = [pool.submit(_work, p) for p in paths]
+        for future in as_completed(futures):
+            yield future.result()

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from xinsheng import __version__
+from xinsheng.config import get_settings
 from xinsheng.db import backend_name
 from xinsheng.errors import InvalidInput, Unauthorized, XinshengError
 from xinsheng.identity.auth import guard, iter_routes, public, require
@@ -209,6 +210,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
         """The installed Plotly's bundle, gzip-compressed once, versioned like every static file."""
         return static.serve(plotly_js_path(), request.scope)
 
+    from xinsheng.ivr.shed import InFlightLimit
+
+    # Innermost: the IVR's load shedding counts only requests that reach the routes' work.
+    app.add_middleware(InFlightLimit, limit=get_settings().ivr_max_in_flight)
     # Inside the security-headers middleware, so it sees each response's real size.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
 

@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     )
     session_hours: float = Field(12, gt=0, le=24 * 30, description="a web session ends this long after sign-in")
     session_idle_minutes: float = Field(60, gt=0, description="a web session ends after this long unused")
+    ivr_max_in_flight: int = Field(
+        64, ge=0, description="IVR API requests in flight per server process before more get 429 (0: no limit)"
+    )
+    token_outage_grace_minutes: float = Field(
+        15, ge=0, description="while the database is unreachable, a bearer token verified this recently is "
+        "still accepted, so the IVR's static menu keeps answering (0: never)"
+    )
     login_max_failures: int = Field(5, ge=1, description="failed sign-ins in a row before the lock-out")
     login_lockout_minutes: float = Field(15, gt=0, description="how long a locked-out user must wait")
     login_ip_max_failures: int = Field(

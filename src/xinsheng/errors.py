@@ -55,3 +55,10 @@ class Conflict(XinshengError):
 
     code = "conflict"
     status = 409
+
+
+class Unavailable(XinshengError):
+    """Something the request needs cannot be reached now (the database down); try again."""
+
+    code = "unavailable"
+    status = 503

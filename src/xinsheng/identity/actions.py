@@ -13,6 +13,7 @@ from xinsheng.config import get_settings
 from xinsheng.db import utcnow
 from xinsheng.errors import InvalidInput, NotFound
 from xinsheng.identity.models import ApiToken, User, WebSession
+from xinsheng.identity.outage import REMEMBERED
 from xinsheng.identity.permissions import ROLES, SCOPES
 from xinsheng.identity.security import (
     digest, hash_password, needs_rehash, new_secret, new_token, verify_password,
@@ -97,6 +98,7 @@ def do_disable_user(session: Session, user: User) -> None:
     do_end_sessions(session, user.id)
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                     .values(revoked_at=utcnow()))
+    REMEMBERED.forget()
 
 
 def do_enable_user(session: Session, user: User) -> None:
@@ -144,6 +146,7 @@ def do_revoke_token(session: Session, token_id: int) -> ApiToken:
         raise NotFound(f"no token {token_id}", data={"token_id": token_id})
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+    REMEMBERED.forget(token.token_hash)
     return token
 
 

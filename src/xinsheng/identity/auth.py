@@ -10,21 +10,27 @@
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.exc import DBAPIError
+
+from xinsheng.config import get_settings
 
 from xinsheng.db import session_scope
-from xinsheng.errors import Forbidden, Unauthorized
+from xinsheng.errors import Forbidden, Unauthorized, Unavailable
 from xinsheng.identity.actions import do_touch_session, do_touch_token
 from xinsheng.identity.permissions import check_permission_name
+from xinsheng.identity.outage import REMEMBERED
 from xinsheng.identity.principal import Principal
-from xinsheng.identity.security import same
+from xinsheng.identity.security import digest, same
 from xinsheng.identity.service import session_principal, token_principal
 
+log = logging.getLogger(__name__)
 SESSION_COOKIE = "xinsheng_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -138,12 +144,7 @@ def _resolve(request: Request) -> Principal | None:
         scheme, _, credential = header.partition(" ")
         if scheme.lower() != "bearer" or not credential.strip():
             raise Unauthorized("Authorization: expected 'Bearer TOKEN'")
-        with session_scope(engine) as session:
-            found = token_principal(session, credential.strip())
-            if found is None:
-                raise Unauthorized("the token is unknown, expired or revoked")
-            do_touch_token(session, found[1])
-            return found[0]
+        return _token_principal(engine, credential.strip())
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         with session_scope(engine) as session:
@@ -154,12 +155,34 @@ def _resolve(request: Request) -> Principal | None:
     return None
 
 
+def _token_principal(engine, secret: str) -> Principal:
+    """The token's principal from the database; while the database cannot be reached, one
+    this process verified lately (identity/outage.py)."""
+    key = digest(secret)
+    try:
+        with session_scope(engine) as session:
+            found = token_principal(session, secret)
+            if found is None:
+                REMEMBERED.forget(key)
+                raise Unauthorized("the token is unknown, expired or revoked")
+            do_touch_token(session, found[1])
+    except DBAPIError:
+        remembered = REMEMBERED.during_outage(key, get_settings().token_outage_grace_minutes * 60)
+        if remembered is None:
+            raise Unavailable("the database cannot be reached to check this token; try again shortly") from None
+        log.warning("database unreachable: accepting token %r verified within the outage grace",
+                    remembered.name)
+        return remembered
+    REMEMBERED.verified(key, found[0])
+    return found[0]
+
+
 async def guard(request: Request) -> None:
     """App-wide: authenticate, refuse undeclared routes, check CSRF (see the module doc)."""
     decision = route_decision(_effective_route(request.scope))
     try:
         principal = await run_in_threadpool(_resolve, request)
-    except Unauthorized:
+    except (Unauthorized, Unavailable):
         if decision is not PUBLIC:
             raise
         principal = None

@@ -242,4 +242,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     from xinsheng.ivr.flows import install as install_ivr
 
     install_ivr()  # callers' IVR behaviour state on ingest
+    from xinsheng.profiles.store import install as install_profiles
+
+    install_profiles()  # the living profiles on ingest
     return app

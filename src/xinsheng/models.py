@@ -8,5 +8,6 @@ from xinsheng.interactions.models import Interaction, InteractionAnalysis  # noq
 from xinsheng.ivr.models import IvrCallerState, IvrSetting, IvrTreeVersion  # noqa: F401
 from xinsheng.knowledge.models import AnswerFeedback, Article, ArticleVersion, KnowledgeState  # noqa: F401
 from xinsheng.notify.models import Notification  # noqa: F401
+from xinsheng.profiles.models import CustomerProfile, Holding  # noqa: F401
 from xinsheng.surveys.models import SurveyInvitation, SurveyResponse  # noqa: F401
 from xinsheng.improvements.models import ImprovementAction, ImprovementCustomer  # noqa: F401

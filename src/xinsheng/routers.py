@@ -22,9 +22,10 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.journeys.views import router as journeys
     from xinsheng.knowledge.views import assist_router, router as knowledge
     from xinsheng.surveys.views import router as surveys
+    from xinsheng.profiles.views import router as profiles
 
     return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys,
-            journeys, improvements]
+            journeys, improvements, profiles]
 
 
 def page_routers() -> list[APIRouter]:

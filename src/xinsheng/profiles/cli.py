@@ -1,0 +1,50 @@
+"""``xinsheng profiles rebuild|show|churn``: the living profiles from the command line."""
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from xinsheng.clikit import parse_when
+from xinsheng.errors import InvalidInput
+
+profiles_app = typer.Typer(help="Customer profiles: rebuild from stored data, show one, churn risk.",
+                           no_args_is_help=True)
+
+
+@profiles_app.command("rebuild")
+def rebuild_command(
+    now: Annotated[str | None, typer.Option(help="derive as of this time (ISO 8601 with offset); default now")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON report")] = False,
+) -> None:
+    """Every customer's profile from the contacts and holdings stored so far."""
+    from xinsheng.migrate import ready_engine
+    from xinsheng.profiles.rebuild import rebuild
+
+    count = rebuild(ready_engine(), now=parse_when(now, "--now"))
+    if as_json:
+        typer.echo(json.dumps({"customers": count}))
+    else:
+        typer.echo(f"{count} profiles rebuilt", err=True)
+
+
+@profiles_app.command("show")
+def show_command(
+    customer_ref: Annotated[str, typer.Argument(help="the bank's customer number")],
+    now: Annotated[str | None, typer.Option(help="as of this time (ISO 8601 with offset); default now")] = None,
+) -> None:
+    """One customer's profile as JSON: each feature's value (null: not enough data) and source."""
+    from sqlalchemy import select
+
+    from xinsheng.customers.models import Customer
+    from xinsheng.db import session_scope
+    from xinsheng.migrate import ready_engine
+    from xinsheng.profiles.store import read_profile
+
+    with session_scope(ready_engine()) as session:
+        cid = session.scalar(select(Customer.id).where(Customer.customer_ref == customer_ref))
+        if cid is None:
+            raise InvalidInput(f"no customer {customer_ref!r}")
+        out = read_profile(session, cid, parse_when(now, "--now"))
+    typer.echo(json.dumps({"customer_ref": customer_ref, **out}, ensure_ascii=False, default=str))

@@ -1,0 +1,66 @@
+"""Real transcriptions with the tiny.en model on audio spoken by espeak-ng."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from tests.speech.conftest import stereo, write
+from xinsheng.speech.transcribe import transcribe_file
+
+AGENT = "Good morning, thank you for calling the bank. How can I help you?"
+CUSTOMER = "I would like to check the balance of my savings account."
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def recall(expected: str, got: str) -> float:
+    """Share of the spoken words that came back (tolerant: order and a few errors ignored)."""
+    want = words(expected)
+    return len(want & words(got)) / len(want)
+
+
+def test_a_mono_recording_comes_back_as_words(tmp_path, speak, engine, settings):
+    path = write(tmp_path / "call.wav", *speak(CUSTOMER))
+    result = transcribe_file(path, engine, settings)
+    assert result.ok, result.error
+    assert result.layout == "mono"
+    text = " ".join(t["text"] for t in result.turns)
+    assert recall(CUSTOMER, text) >= 0.7, text
+    assert result.turns[0]["speaker"] == "agent"  # mono: the first turn is the agent's
+
+
+def test_stereo_channels_are_the_agent_and_the_customer_in_time_order(tmp_path, speak, engine, settings):
+    samples, rate = stereo(speak(AGENT), speak(CUSTOMER), gap=0.5)
+    path = write(tmp_path / "call.wav", samples, rate)
+    agent_seconds = len(speak(AGENT)[0]) / rate
+    result = transcribe_file(path, engine, settings)
+    assert result.ok, result.error
+    assert result.layout == "stereo"
+    speakers = [t["speaker"] for t in result.turns]
+    assert speakers == sorted(speakers)  # every agent turn before every customer turn
+    agent = " ".join(t["text"] for t in result.turns if t["speaker"] == "agent")
+    customer = " ".join(t["text"] for t in result.turns if t["speaker"] == "customer")
+    assert recall(AGENT, agent) >= 0.7 and recall(CUSTOMER, customer) >= 0.7, (agent, customer)
+    assert recall(CUSTOMER, agent) < 0.3  # the customer's words are not on the agent's side
+    first_customer = next(t for t in result.turns if t["speaker"] == "customer")
+    assert first_customer["start"] >= agent_seconds - 0.3  # the customer starts after the agent ends
+    starts = [t["start"] for t in result.turns]
+    assert starts == sorted(starts)
+
+
+def test_telephony_8khz_mu_law_and_ogg_and_mp3_decode(tmp_path, speak, engine, settings):
+    samples, rate = stereo(speak(AGENT), speak(CUSTOMER))
+    phone = resample_poly(samples, 8000, rate, axis=0).astype(np.float32)
+    files = [write(tmp_path / "phone.wav", phone, 8000, subtype="ULAW"),
+             write(tmp_path / "call.ogg", samples, rate, format="OGG", subtype="VORBIS"),
+             write(tmp_path / "call.mp3", samples, rate, format="MP3")]
+    for path in files:
+        result = transcribe_file(path, engine, settings)
+        assert result.ok, (path.name, result.error)
+        customer = " ".join(t["text"] for t in result.turns if t["speaker"] == "customer")
+        assert recall(CUSTOMER, customer) >= 0.6, (path.name, customer)
+    assert transcribe_file(files[0], engine, settings).source_rate == 8000

@@ -40,9 +40,10 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.journeys.pages import router as journeys
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.shell.pages import router as shell
+    from xinsheng.profiles.pages import router as profile_pages
 
     from xinsheng.surveys.pages import router as surveys
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys]
+            journeys, profile_pages]

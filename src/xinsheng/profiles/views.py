@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from xinsheng.customers.models import Customer
+from xinsheng.customers.views import Reader, check_access
 from xinsheng.deps import Audit, EngineDep, SessionDep, require
 from xinsheng.errors import InvalidInput, NotFound
 from xinsheng.ingest.views import MAX_ITEMS, body_schema
@@ -46,8 +47,9 @@ async def post_holdings(request: Request, engine: EngineDep, audit: Audit):
 
 
 @router.get("/customers/{customer_ref}/profile", dependencies=[require("customers.read")])
-def get_profile(customer_ref: str, session: SessionDep) -> dict:
+def get_profile(customer_ref: str, session: SessionDep, me: Reader, audit: Audit) -> dict:
     """The living profile: each feature's value (null: not enough data) and where it came from."""
+    check_access(session, me, customer_ref, audit)
     cid = session.scalar(select(Customer.id).where(Customer.customer_ref == customer_ref))
     if cid is None:
         raise NotFound(f"no customer {customer_ref!r}", data={"customer_ref": customer_ref})

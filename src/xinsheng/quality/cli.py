@@ -41,3 +41,28 @@ def check_command(
     else:
         for line in _lines(doc):
             typer.echo(line)
+
+
+@qa_app.command("run")
+def run_command(
+    since: Annotated[str | None, typer.Option("--since", help="ISO date or timestamp: calls started from then")] = None,
+    rules: RulesOpt = None,
+    as_json: AsJson = False,
+) -> None:
+    """Check every stored phone call that carries a transcript and was not checked before."""
+    from xinsheng.clikit import count_progress, parse_when
+    from xinsheng.db import session_scope
+    from xinsheng.migrate import ready_engine
+    from xinsheng.quality.actions import do_check_calls
+    from xinsheng.quality.rules import default_rules, load_rules
+
+    when = parse_when(since, "--since")
+    ruleset = load_rules(rules) if rules else default_rules()
+    with session_scope(ready_engine()) as session, count_progress("calls", None) as tick:
+        report = do_check_calls(session, when, ruleset, tick)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        typer.echo(f"checked {report['checked']} calls: {report['failed_mandatory']} failed a mandatory rule, "
+                   f"{report['sampled']} drawn for review; {report['without_transcript']} without a transcript, "
+                   f"{report['unreadable']} unreadable")

@@ -5,6 +5,7 @@ that does not compile is refused with ``RuleFileError`` naming its line.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -75,6 +76,8 @@ class RuleSet:
     negation: re.Pattern[str]
     negation_window: int
     source: str
+    version: str = ""  # the first 12 hex digits of the file's SHA-256: which rules made a check
+    review_sample: float = 0.0  # share of passing calls drawn into the review queue at random
 
     def rule(self, code: str) -> Rule | None:
         return next((r for r in self.rules if r.code == code), None)
@@ -174,7 +177,11 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     window = data.get("negation_window", 8)
     if not isinstance(window, int) or window < 0:
         raise RuleFileError(path, data.get(_LINE, 0), "negation_window must be a whole number ≥ 0")
-    return RuleSet(concepts, rules, negation, window, path)
+    sample = data.get("review_sample", 0.0)
+    if not isinstance(sample, (int, float)) or not 0 <= sample <= 1:
+        raise RuleFileError(path, _locate(text, "review_sample", 1), "review_sample must be a share from 0 to 1")
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return RuleSet(concepts, rules, negation, window, path, version, float(sample))
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:

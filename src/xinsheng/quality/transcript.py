@@ -12,7 +12,7 @@ from typing import Iterable
 
 from xinsheng.errors import InputFileError
 
-__all__ = ["Turn", "read_transcript", "parse_turns", "TranscriptError"]
+__all__ = ["Turn", "read_transcript", "parse_turns", "parse_turns_objects", "TranscriptError"]
 
 SPEAKERS = ("agent", "customer")
 
@@ -71,6 +71,11 @@ def parse_turns(lines: Iterable[str], where: str = "<transcript>") -> list[Turn]
             continue
         turns.append(_turn(obj, where, i))
     return sorted(turns, key=lambda t: (t.start, t.end))
+
+
+def parse_turns_objects(objs: Iterable[object], where: str = "<transcript>") -> list[Turn]:
+    """Turns from already-parsed objects (a stored transcript), in time order."""
+    return sorted((_turn(o, where, i) for i, o in enumerate(objs, 1)), key=lambda t: (t.start, t.end))
 
 
 def read_transcript(path: str | Path) -> list[Turn]:

@@ -12,3 +12,5 @@ from xinsheng.profiles.models import CustomerProfile, Holding  # noqa: F401
 from xinsheng.surveys.models import SurveyInvitation, SurveyResponse  # noqa: F401
 from xinsheng.improvements.models import ImprovementAction, ImprovementCustomer  # noqa: F401
 from xinsheng.quality.models import QaCheck, QaFinding, QaReview  # noqa: F401
+from xinsheng.nba.models import NbaOutcome  # noqa: F401
+from xinsheng.segments.models import Segment  # noqa: F401

@@ -21,11 +21,12 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.ivr.views import router as ivr
     from xinsheng.journeys.views import router as journeys
     from xinsheng.knowledge.views import assist_router, router as knowledge
+    from xinsheng.nba.views import router as nba
     from xinsheng.surveys.views import router as surveys
     from xinsheng.profiles.views import router as profiles
 
     return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys,
-            journeys, improvements, profiles]
+            journeys, improvements, profiles, nba]
 
 
 def page_routers() -> list[APIRouter]:
@@ -39,6 +40,7 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.ivr.pages import router as ivr_pages
     from xinsheng.journeys.pages import router as journeys
     from xinsheng.knowledge.pages import router as knowledge
+    from xinsheng.nba.pages import router as nba_pages
     from xinsheng.shell.pages import router as shell
     from xinsheng.profiles.pages import router as profile_pages
 
@@ -46,4 +48,4 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys, profile_pages]
+            journeys, profile_pages, nba_pages]

@@ -29,6 +29,7 @@ PAGES = [
     ("/customers/C-LI", "customers.read"), ("/knowledge", "kb.read"), ("/knowledge?q=转账一直失败", "kb.read"),
     ("/knowledge?q=zzzz", "kb.read"), ("/knowledge/articles", "kb.read"), ("/knowledge/articles/new", "kb.write"),
     ("/knowledge/articles/{article}", "kb.read"), ("/knowledge/suggestions/C-WANG", "customers.read"),
+    ("/customers/C-WANG/next-best-actions", "customers.read"),
     ("/hot-issues", "voc.read"), ("/hot-issues?days=abc", "voc.read"), ("/admin/users", "users.manage"),
     ("/admin/tokens", "users.manage"), ("/admin/audit", "audit.read"),
     ("/admin/audit?since=2026-12-01&until=2026-11-01", "audit.read"), ("/admin/audit?actor=nobody", "audit.read"),

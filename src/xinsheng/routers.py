@@ -20,13 +20,14 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.ingest.views import router as ingest
     from xinsheng.ivr.views import router as ivr
     from xinsheng.journeys.views import router as journeys
+    from xinsheng.journeys.experience_views import router as experience
     from xinsheng.knowledge.views import assist_router, router as knowledge
     from xinsheng.nba.views import router as nba
     from xinsheng.surveys.views import router as surveys
     from xinsheng.profiles.views import router as profiles
 
     return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys,
-            journeys, improvements, profiles, nba]
+            journeys, improvements, profiles, nba, experience]
 
 
 def page_routers() -> list[APIRouter]:

@@ -99,3 +99,8 @@ def list_command(as_json: AsJson = False) -> None:
     doc = {"journeys": [{"name": j.name, "label": j.label, "steps": [s.code for s in j.steps],
                          "window_seconds": j.window_s} for j in load_journeys(get_settings().home).values()]}
     _print(doc, as_json, lambda d: [f"{j['name']:<28} {' → '.join(j['steps'])}" for j in d["journeys"]])
+
+
+from xinsheng.journeys.experience_cli import register as _register_experience  # noqa: E402
+
+_register_experience(journeys_app)  # journeys kpi, journeys ab

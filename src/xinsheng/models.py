@@ -14,3 +14,4 @@ from xinsheng.improvements.models import ImprovementAction, ImprovementCustomer 
 from xinsheng.quality.models import QaCheck, QaFinding, QaReview  # noqa: F401
 from xinsheng.nba.models import NbaOutcome  # noqa: F401
 from xinsheng.segments.models import Segment  # noqa: F401
+from xinsheng.speech.models import SpeechTranscript  # noqa: F401

@@ -22,12 +22,13 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.journeys.views import router as journeys
     from xinsheng.journeys.experience_views import router as experience
     from xinsheng.knowledge.views import assist_router, router as knowledge
+    from xinsheng.speech.views import router as speech
     from xinsheng.nba.views import router as nba
     from xinsheng.surveys.views import router as surveys
     from xinsheng.profiles.views import router as profiles
 
     return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys,
-            journeys, improvements, profiles, nba, experience]
+            journeys, improvements, profiles, nba, experience, speech]
 
 
 def page_routers() -> list[APIRouter]:

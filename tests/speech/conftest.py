@@ -20,7 +20,7 @@ def model_dir() -> str:
 
 
 @pytest.fixture(scope="session")
-def engine(model_dir):
+def speech_engine(model_dir):
     from xinsheng.speech.engines import load_engine
 
     return load_engine("faster-whisper", model_dir, language="en", threads=2)

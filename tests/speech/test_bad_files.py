@@ -15,27 +15,27 @@ from xinsheng.speech.transcribe import transcribe_file
 SENTENCE = "Please confirm your date of birth for security."
 
 
-def test_corrupt_silent_unsupported_and_too_many_channels(tmp_path, engine, settings):
+def test_corrupt_silent_unsupported_and_too_many_channels(tmp_path, speech_engine, settings):
     (tmp_path / "noise.wav").write_bytes(np.random.default_rng(1).bytes(4000))
     (tmp_path / "notes.txt").write_text("not audio")
     write(tmp_path / "silence.wav", np.zeros(16000 * 2, dtype=np.float32), 16000)
     write(tmp_path / "three.wav", np.full((8000, 3), 0.1, dtype=np.float32), 16000)
-    errors = {p.name: transcribe_file(p, engine, settings).error for p in sorted(tmp_path.iterdir())}
+    errors = {p.name: transcribe_file(p, speech_engine, settings).error for p in sorted(tmp_path.iterdir())}
     assert "not a readable audio file" in errors["noise.wav"]
     assert "unsupported format '.txt'" in errors["notes.txt"]
     assert "silence only" in errors["silence.wav"]
     assert "3 audio channels" in errors["three.wav"]
 
 
-def test_a_truncated_file_and_a_too_long_one_are_refused(tmp_path, speak, engine, settings):
+def test_a_truncated_file_and_a_too_long_one_are_refused(tmp_path, speak, speech_engine, settings):
     good = write(tmp_path / "good.wav", *speak(SENTENCE))
     cut = tmp_path / "cut.mp3"
     write(cut, *speak(SENTENCE), format="MP3")
     cut.write_bytes(cut.read_bytes()[:200])  # a header and almost no frames
-    result = transcribe_file(cut, engine, settings)
+    result = transcribe_file(cut, speech_engine, settings)
     assert not result.ok
     limited = settings.model_copy(update={"max_seconds": 1.0})
-    too_long = transcribe_file(good, engine, limited)
+    too_long = transcribe_file(good, speech_engine, limited)
     assert too_long.error.startswith("too long:") and "limit" in too_long.error
 
 

@@ -23,9 +23,9 @@ def recall(expected: str, got: str) -> float:
     return len(want & words(got)) / len(want)
 
 
-def test_a_mono_recording_comes_back_as_words(tmp_path, speak, engine, settings):
+def test_a_mono_recording_comes_back_as_words(tmp_path, speak, speech_engine, settings):
     path = write(tmp_path / "call.wav", *speak(CUSTOMER))
-    result = transcribe_file(path, engine, settings)
+    result = transcribe_file(path, speech_engine, settings)
     assert result.ok, result.error
     assert result.layout == "mono"
     text = " ".join(t["text"] for t in result.turns)
@@ -33,11 +33,11 @@ def test_a_mono_recording_comes_back_as_words(tmp_path, speak, engine, settings)
     assert result.turns[0]["speaker"] == "agent"  # mono: the first turn is the agent's
 
 
-def test_stereo_channels_are_the_agent_and_the_customer_in_time_order(tmp_path, speak, engine, settings):
+def test_stereo_channels_are_the_agent_and_the_customer_in_time_order(tmp_path, speak, speech_engine, settings):
     samples, rate = stereo(speak(AGENT), speak(CUSTOMER), gap=0.5)
     path = write(tmp_path / "call.wav", samples, rate)
     agent_seconds = len(speak(AGENT)[0]) / rate
-    result = transcribe_file(path, engine, settings)
+    result = transcribe_file(path, speech_engine, settings)
     assert result.ok, result.error
     assert result.layout == "stereo"
     speakers = [t["speaker"] for t in result.turns]
@@ -52,15 +52,15 @@ def test_stereo_channels_are_the_agent_and_the_customer_in_time_order(tmp_path, 
     assert starts == sorted(starts)
 
 
-def test_telephony_8khz_mu_law_and_ogg_and_mp3_decode(tmp_path, speak, engine, settings):
+def test_telephony_8khz_mu_law_and_ogg_and_mp3_decode(tmp_path, speak, speech_engine, settings):
     samples, rate = stereo(speak(AGENT), speak(CUSTOMER))
     phone = resample_poly(samples, 8000, rate, axis=0).astype(np.float32)
     files = [write(tmp_path / "phone.wav", phone, 8000, subtype="ULAW"),
              write(tmp_path / "call.ogg", samples, rate, format="OGG", subtype="VORBIS"),
              write(tmp_path / "call.mp3", samples, rate, format="MP3")]
     for path in files:
-        result = transcribe_file(path, engine, settings)
+        result = transcribe_file(path, speech_engine, settings)
         assert result.ok, (path.name, result.error)
         customer = " ".join(t["text"] for t in result.turns if t["speaker"] == "customer")
         assert recall(CUSTOMER, customer) >= 0.6, (path.name, customer)
-    assert transcribe_file(files[0], engine, settings).source_rate == 8000
+    assert transcribe_file(files[0], speech_engine, settings).source_rate == 8000

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from xinsheng.audit.actions import append
 from xinsheng.clikit import console_err, count_progress
+from xinsheng.identity.principal import cli_principal
 from xinsheng.speech.settings import speech_settings
 from xinsheng.speech.transcribe import Transcript, recordings_in, transcribe_many
 
@@ -39,7 +42,7 @@ def transcribe(
     paths = recordings_in(path)
     single = not path.is_dir()
     results: list[Transcript] = []
-    writer = _Storer(source) if store else None
+    writer = _Storer(source, settings) if store else None
     with count_progress(f"transcribe {path.name}", len(paths)) as advance:
         for result in transcribe_many(paths, settings, workers):
             if writer is not None and result.ok:
@@ -49,6 +52,9 @@ def transcribe(
                 _write_jsonl(out, Path(result.file), result.turns)
             advance(1)
     results.sort(key=lambda r: r.file)
+    if writer is not None:
+        writer.audit(path)
+        console_err.print(f"stored {len(writer.stored)} transcripts as interactions (source {source!r})")
     _report(results, as_json, single)
     failed = sum(not r.ok for r in results)
     if failed:
@@ -87,10 +93,26 @@ def _report(results: list[Transcript], as_json: bool, single: bool) -> None:
 
 
 class _Storer:
-    """Placeholder until storage lands (``--store``)."""
+    """``--store``: each transcript becomes a phone interaction (started at the file's time)."""
 
-    def __init__(self, source: str) -> None:
-        raise typer.BadParameter("storing transcripts is not available yet", param_hint="--store")
+    def __init__(self, source: str, settings) -> None:
+        from xinsheng.migrate import ready_engine
 
-    def store(self, result: Transcript) -> None:  # pragma: no cover
-        pass
+        self.db, self.source, self.settings = ready_engine(), source, settings
+        self.stored: list[dict] = []
+
+    def store(self, result: Transcript) -> None:
+        from xinsheng.speech.store import Contact, store_transcript
+
+        path = Path(result.file)
+        started = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc) - timedelta(
+            seconds=result.duration or 0)
+        self.stored.append(store_transcript(
+            self.db, result, Contact(started_at=started, source=self.source), path.read_bytes(),
+            engine_name=self.settings.engine, model=Path(self.settings.model).name,
+            keep_audio=self.settings.keep_audio))
+
+    def audit(self, path: Path) -> None:
+        append(self.db, actor=cli_principal().actor, actor_role="admin", action="recording.transcribe",
+               ip="cli", target_type="file", target_ref=str(path.resolve()),
+               detail={"stored": len(self.stored), "duplicates": sum(s["duplicate"] for s in self.stored)})

@@ -15,6 +15,7 @@ lawsuit 诉讼).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -28,6 +29,16 @@ PURPOSES = {
     "decided": "case_decided",
     "closed": "case_closed",
 }
+
+
+#: name -> fn(session, case, now), run in the closing transaction after the case's own message
+#: (domains above cases, e.g. surveys telling a follow-up's customer what was done)
+_closed_hooks: dict[str, Callable[[Session, Case, datetime], None]] = {}
+
+
+def register_closed_hook(name: str, fn: Callable[[Session, Case, datetime], None]) -> None:
+    """Run ``fn`` whenever a case closes; registering a name again replaces it."""
+    _closed_hooks[name] = fn
 
 
 def notification_key(case_ref: str, event: str, n: int) -> str:
@@ -47,4 +58,7 @@ def notify_case_event(session: Session, case: Case, event: str, *, n: int, now: 
     row = do_enqueue(session, customer_id=case.customer_id, purpose=PURPOSES[event],
                      key=notification_key(case.case_ref, event, n), context=context, now=now,
                      subject_ref=case.case_ref)
+    if event == "closed":
+        for hook in list(_closed_hooks.values()):
+            hook(session, case, now)
     return row is not None

@@ -1,2 +1,21 @@
 """Surveys (满意度调查): definitions and triggers, invitations, answers, detractor follow-up
-and the satisfaction metrics (NPS, CSAT, CES). See docs/surveys.md."""
+and the satisfaction metrics (NPS, CSAT, CES). See docs/surveys.md.
+
+Importing the package asks the cases domain to run ``surveys.loop.on_case_closed`` when a
+case closes (the customer of a survey follow-up is told what was done)."""
+from __future__ import annotations
+
+
+def _on_case_closed(session, case, now) -> None:
+    from xinsheng.surveys.loop import on_case_closed
+
+    on_case_closed(session, case, now)
+
+
+def _install() -> None:
+    from xinsheng.cases.notifications import register_closed_hook
+
+    register_closed_hook("surveys", _on_case_closed)
+
+
+_install()

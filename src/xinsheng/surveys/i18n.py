@@ -59,6 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "sv_followups": {"zh": "差评回访工单", "en": "Follow-up cases of bad scores"},
     "sv_open": {"zh": "处理中", "en": "Open"},
     "sv_closed": {"zh": "已办结", "en": "Closed"},
+    "sv_closed_told": {"zh": "已办结并告知客户处理结果", "en": "Closed, customer told what was done"},
     "sv_unknown": {"zh": "未知", "en": "Unknown"},
     "sv_tier_n": {"zh": "第 {n} 层级", "en": "Tier {n}"},
     "sv_err_days": {"zh": "天数应为 7 到 365 之间的整数，已显示 90 天。",

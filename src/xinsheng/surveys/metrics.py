@@ -111,9 +111,17 @@ def detractor_topics(session: Session, *, since: datetime, until: datetime, limi
 
 
 def followups(session: Session, *, since: datetime, until: datetime) -> dict:
+    """Follow-up cases of the period's answers: open, closed, and closed with the customer told
+    what was done (``loop.PURPOSE`` queued or sent)."""
+    from xinsheng.notify.models import Notification
+    from xinsheng.surveys.loop import PURPOSE, TOLD
+
+    period = (R.answered_at >= since, R.answered_at < until)
     rows = session.execute(select(Case.status, func.count()).join(R, R.followup_case_ref == Case.case_ref).where(
-        R.answered_at >= since, R.answered_at < until).group_by(Case.status)).all()
+        *period).group_by(Case.status)).all()
     closed = sum(n for status, n in rows if status == "closed")
-    return {"open": sum(n for _, n in rows) - closed, "closed": closed}
-
-
+    told = session.scalar(select(func.count(func.distinct(R.id))).join(Case, R.followup_case_ref == Case.case_ref)
+                          .join(Notification, (Notification.subject_ref == Case.case_ref)
+                                & (Notification.purpose == PURPOSE) & Notification.status.in_(TOLD))
+                          .where(*period, Case.status == "closed"))
+    return {"open": sum(n for _, n in rows) - closed, "closed": closed, "closed_told": int(told or 0)}

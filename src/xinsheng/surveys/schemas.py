@@ -42,4 +42,6 @@ class ResponseRead(BaseModel):
     answered_at: str
     topics: list[dict]
     followup_case_ref: str | None
+    followup_state: Literal["open", "closed_told", "closed_not_told"] | None = Field(
+        None, description="the follow-up case: open; closed and the customer told what was done; closed, not told")
     duplicate: bool = False

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query
 from xinsheng.customers.models import Customer
 from xinsheng.db import utcnow
 from xinsheng.deps import Audit, SessionDep, require
-from xinsheng.errors import InvalidInput
+from xinsheng.errors import InvalidInput, NotFound
 from xinsheng.identity.principal import Principal
 from xinsheng.surveys.answers import do_answer
+from xinsheng.surveys.models import SurveyResponse
 from xinsheng.surveys.schemas import ResponseCreate, ResponseRead
 
 router = APIRouter(prefix="/api/v1", tags=["surveys"])
@@ -21,11 +22,13 @@ Reader = Annotated[Principal, require("surveys.read")]
 
 
 def response_read(session, row, duplicate: bool = False) -> ResponseRead:
+    from xinsheng.surveys.loop import followup_states
+
     ref = session.get(Customer, row.customer_id).customer_ref if row.customer_id else None
     return ResponseRead(id=row.id, survey=row.survey, metric=row.metric, score=row.score, comment=row.comment,
                         customer_ref=ref, channel=row.channel, answered_at=row.answered_at.isoformat(),
                         topics=(row.analysis or {}).get("topics", []), followup_case_ref=row.followup_case_ref,
-                        duplicate=duplicate)
+                        followup_state=followup_states(session, [row])[row.id], duplicate=duplicate)
 
 
 @router.post("/survey-responses", response_model=ResponseRead, status_code=201, responses={
@@ -39,6 +42,18 @@ def post_response(body: ResponseCreate, session: SessionDep, me: Writer, audit: 
     audit("survey.response", target_type="survey_response", target_ref=str(row.id),
           detail={"survey": row.survey, "followup_case_ref": row.followup_case_ref, "duplicate": duplicate})
     return response_read(session, row, duplicate)
+
+
+@router.get("/survey-responses/{response_id}", response_model=ResponseRead,
+            responses={404: {"description": "no such answer"}})
+def get_response(response_id: int, session: SessionDep, me: Reader) -> ResponseRead:
+    """One answer and the state of its follow-up (``followup_state``: ``open``,
+    ``closed_told`` when the case closed and the customer was told what was done,
+    ``closed_not_told`` when they opted out or the message could not go)."""
+    row = session.get(SurveyResponse, response_id)
+    if row is None:
+        raise NotFound(f"survey response {response_id} not found")
+    return response_read(session, row)
 
 
 @router.get("/metrics/satisfaction")

@@ -62,11 +62,29 @@ def test_the_same_caller_on_the_15th_hears_balance_first():
     offers = _menu(_transferer(), at)
     assert [o.code for o in offers] == ["balance", "transfer"] + [c for c in STATIC if c not in ("transfer", "balance")]
     all_days = TRANSFERS + BALANCES
-    assert offers[0].score == pytest.approx(_decayed_share(BALANCES, all_days, at) + 0.5 * 3 / 5 + 0.3 * 5 / 8 + 0.3)
+    # pay day: the balances of 09-15 and 10-14 are within a day of the 15th, no transfer is: 2.0 × 2/2
+    assert offers[0].score == pytest.approx(2.0 + _decayed_share(BALANCES, all_days, at) + 0.5 * 3 / 5 + 0.3 * 5 / 8
+                                            + 0.3)
     assert offers[1].score == pytest.approx(_decayed_share(TRANSFERS, all_days, at) + 0.5 * 2 / 5 + 0.3 * 3 / 8
                                             + 0.3 * 8 / 9)
-    assert offers[0].reason == "您常选择余额查询"
+    assert offers[0].reason == "您常在每月15日前后办理余额查询"
     assert [o.reason for o in offers[2:]] == [None] * 7
+
+
+def test_a_pay_day_transferer_hears_transfer_first_around_the_10th_only():
+    """Transfers on the 10th (a salary day) and balances on other days: around the 10th,
+    transfer leads with the pay-day reason; on the 20th, the caller's usual order comes back."""
+    salary = ["2026-08-10", "2026-09-10", "2026-10-11", "2026-11-10"]
+    other = ["2026-08-20", "2026-09-05", "2026-09-22", "2026-10-06", "2026-10-23", "2026-11-06", "2026-11-24"]
+    state = _state([_ivr("transfer", _at(d)) for d in salary] + [_ivr("balance", _at(d)) for d in other])
+    on_the_9th = _menu(state, _at("2026-12-09"))
+    assert on_the_9th[0].code == "transfer" and on_the_9th[0].reason == "您常在每月9日前后办理转账汇款"
+    on_the_10th = _menu(state, _at("2026-12-10"), lang="en")
+    assert on_the_10th[0].code == "transfer"
+    assert on_the_10th[0].reason == "You often use Transfers and remittances around day 10 of the month"
+    assert _menu(state, _at("2026-12-20"))[0].code == "balance"  # 4 transfers vs 7 balances, no pay day
+    one_call = _state([_ivr("transfer", _at("2026-11-10"))] + [_ivr("balance", _at(d)) for d in other])
+    assert _menu(one_call, _at("2026-12-10"))[0].code == "balance", "one choice near the date is no habit"
 
 
 def test_a_failed_app_transfer_ten_minutes_before_puts_transfer_first():

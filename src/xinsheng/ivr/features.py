@@ -4,7 +4,8 @@ The state is a small JSON object (one row per caller, ``ivr_caller_state``)::
 
     {"o": {node: {option: {"w": decayed weight, "t": epoch of the last choice, "n": count,
                            "ms": choices on the 1st–3rd, "me": choices in the month's last 3 days,
-                           "dw": [7 counts by weekday], "hb": [6 counts by 4-hour block]}}},
+                           "dw": [7 counts by weekday], "hb": [6 counts by 4-hour block],
+                           "dm": {day of month: count} (pay-day habits: only the days used)}}},
      "ev": {"transfer_failed": epoch, "redemption": epoch, "anger": epoch, "vulnerable": epoch},
      "last": [node, option, epoch]}
 
@@ -68,6 +69,8 @@ def _choice(state: dict, node: str, option: str, at: datetime, tz: str) -> None:
         entry["me"] += 1
     entry["dw"][day.weekday()] += 1
     entry["hb"][day.hour // 4] += 1
+    days = entry.setdefault("dm", {})  # rows written before pay-day habits lack it
+    days[str(day.day)] = days.get(str(day.day), 0) + 1
     last = state.get("last")
     if last is None or epoch >= last[2]:
         state["last"] = [node, option, epoch]

@@ -7,6 +7,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "ivr_why_open_case": {"zh": "您的工单 {ref} 正在处理中", "en": "Your case {ref} is in progress"},
     "ivr_why_month_start": {"zh": "您常在月初办理{label}", "en": "You often use {label} at the start of the month"},
     "ivr_why_month_end": {"zh": "您常在月末办理{label}", "en": "You often use {label} at the end of the month"},
+    "ivr_why_pay_day": {"zh": "您常在每月{day}日前后办理{label}", "en": "You often use {label} around day {day} of the month"},
     "ivr_why_weekday": {"zh": "您常在{weekday}办理{label}", "en": "You often use {label} on {weekday}s"},
     "ivr_why_hour": {"zh": "您常在这个时段办理{label}", "en": "You often use {label} at this time of day"},
     "ivr_why_habit": {"zh": "您常选择{label}", "en": "You often choose {label}"},

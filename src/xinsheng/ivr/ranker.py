@@ -6,10 +6,13 @@ Each option's score is a sum of parts, and the largest part is the reason said t
 part               weight  value
 =================  ======  ==========================================================
 ``open_case``      5.0     ``case_progress`` when the caller has an open case
-``app_transfer``   3.0     ``transfer`` when an app/web transfer failed in the last hour
-``redemption``     2.0     ``wealth`` when a redemption complaint came in the last 14 days
+``app_transfer``   4.5     ``transfer`` when an app/web transfer failed in the last hour
+``redemption``     4.5     ``wealth`` when a redemption complaint came in the last 14 days
 ``month_start``    2.0     share of the caller's month-start choices (1st–3rd), on those days
 ``month_end``      2.0     share of month-end choices, in the month's last 3 days
+``pay_day``        2.0     share of choices within a day of today's day of month (a pay
+                           day such as the 10th or 15th: from 2 such choices, not on the
+                           month's first or last 3 days, which ``month_*`` cover)
 ``habit``          1.0     share of the caller's choices here, decayed (half-life 60 days)
 ``weekday``        0.5     share of choices on this weekday (from 3 choices on that day)
 ``hour``           0.3     share of choices in this 4-hour block (from 3 in that block)
@@ -30,14 +33,16 @@ from xinsheng.ivr.features import decayed, local, month_part
 from xinsheng.ivr.i18n import WEEKDAYS, say
 from xinsheng.ivr.tree import MenuTree, Node, offered
 
-WEIGHTS = {"open_case": 5.0, "app_transfer": 3.0, "redemption": 2.0, "month_start": 2.0, "month_end": 2.0,
-           "habit": 1.0, "weekday": 0.5, "hour": 0.3}
+WEIGHTS = {"open_case": 5.0, "app_transfer": 4.5, "redemption": 4.5, "month_start": 2.0, "month_end": 2.0,
+           "pay_day": 2.0, "habit": 1.0, "weekday": 0.5, "hour": 0.3}
 REASON_MIN = 0.3
 #: the static order as a small prior: the option at static index i gets STATIC_PRIOR × (n − i) / n,
 #: so one odd choice does not move an option above the ones most callers want
 STATIC_PRIOR = 0.3
 #: the habit part counts from this many choices at the node
 HABIT_MIN_CALLS = 1
+#: the pay-day part counts from this many of the caller's choices within a day of today's date
+PAY_DAY_MIN_CALLS = 2
 APP_TRANSFER_WINDOW_S = 3600
 REDEMPTION_WINDOW_S = 14 * 86400
 ELDERLY_AGE = 65
@@ -85,6 +90,11 @@ def _period_parts(entries: dict, at: datetime, tz: str) -> dict[str, dict[str, f
     if part is not None:
         key = "ms" if part == "start" else "me"
         parts[f"month_{part}"] = _shares(entries, lambda e: e[key])
+    else:
+        near = [str(d) for d in (day.day - 1, day.day, day.day + 1)]
+        pay_day = {code: sum((e.get("dm") or {}).get(d, 0) for d in near) for code, e in entries.items()}
+        if sum(pay_day.values()) >= PAY_DAY_MIN_CALLS:
+            parts["pay_day"] = _shares(pay_day, lambda count: count)
     wd, hb = day.weekday(), day.hour // 4
     if sum(e["dw"][wd] for e in entries.values()) >= 3:
         parts["weekday"] = _shares(entries, lambda e: e["dw"][wd])
@@ -119,6 +129,8 @@ def _reason(offer: Offer, state: dict, at: datetime, ctx: Context) -> str | None
         return say("ivr_why_app_transfer_failed", lang, minutes=minutes)
     if part == "redemption":
         return say("ivr_why_redemption", lang)
+    if part == "pay_day":
+        return say("ivr_why_pay_day", lang, label=label, day=local(at, ctx.tz).day)
     if part == "weekday":
         return say("ivr_why_weekday", lang, label=label, weekday=WEEKDAYS[lang][local(at, ctx.tz).weekday()])
     return say(f"ivr_why_{part}", lang, label=label)

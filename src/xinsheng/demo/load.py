@@ -69,12 +69,16 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
 
     surveys = load_surveys(engine, now)  # surveys after its contacts (demo/surveys.py)
     sweep = run_sweep(engine, now)  # last: the survey follow-up cases get their clocks' state too
+    from xinsheng.demo.improvements import load_improvements
+
+    improvements = load_improvements(engine, now, bank.facts.get("app_release"))  # demo/improvements.py
     with session_scope(engine) as session:
         total = session.scalar(select(func.count()).select_from(Case)) or 0
         still_open = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN_STATUSES))) or 0
     return {"customers": customers.accepted, "interactions": interactions.to_dict(), "open_cases": still_open,
             "cases": {"total": total, "closed": handled["closed"], "acknowledged": handled["acknowledged"],
-                      "now": now.isoformat(), "sweep": sweep.to_dict()}, "surveys": surveys}
+                      "now": now.isoformat(), "sweep": sweep.to_dict()}, "surveys": surveys,
+            "improvements": improvements}
 
 
 def _load_staff(bank: DemoBank, engine: Engine) -> None:

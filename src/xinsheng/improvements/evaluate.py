@@ -20,7 +20,7 @@ from xinsheng.customers.models import Customer
 from xinsheng.improvements import effect, wording
 from xinsheng.improvements.models import ImprovementAction
 from xinsheng.improvements.problems import split_touchpoint
-from xinsheng.interactions.models import Interaction, TopicDaily
+from xinsheng.interactions.models import ALL_TEXTS, Interaction, TopicDaily
 from xinsheng.surveys.models import SurveyResponse as R
 
 
@@ -70,11 +70,14 @@ def evaluate(session: Session, action: ImprovementAction, *, now: datetime, days
     out["windows"] = {"before": [b0.isoformat(), ship.isoformat()], "after": [ship.isoformat(), a1.isoformat()]}
     after_days = (a1 - ship).days
     if action.metric == "topic_rate":
+        first = session.scalar(select(func.min(TopicDaily.day)).where(TopicDaily.topic_code == ALL_TEXTS))
+        b0 = max(b0, first) if first is not None and first < ship else b0  # no counts before the data began
+        out["windows"]["before"][0] = b0.isoformat()
         counts = topic_daily(session, action.problem_ref, b0, a1)
         customers = session.scalar(select(func.count()).select_from(Customer)) or 0
         k0 = sum(n for d, n in counts.items() if d < ship)
         k1 = sum(n for d, n in counts.items() if d >= ship)
-        change = effect.topic_rate_change(k0, customers * days, k1, customers * after_days)
+        change = effect.topic_rate_change(k0, customers * (ship - b0).days, k1, customers * after_days)
         out["customers"] = customers
         out["daily"] = [((b0 + timedelta(days=i)).isoformat(),
                          round(effect.PER * counts.get(b0 + timedelta(days=i), 0) / customers, 3) if customers else None)

@@ -59,16 +59,21 @@ Planted patterns (ground truth in ``DemoBank.facts``)
    wealth redemption, card activation, overseas-study remittance; ``demo/journey_sessions.py``),
    elderly customers stopping more often at their hardest step and some then calling.
 
+7. ``silent_churn`` — holdings of every customer (``DemoBank.holdings``, demo/holdings.py):
+   customers who move most of their assets out after a bad experience, most without a
+   complaint, and some who leave with none.
+
 Anonymous contacts (``customer_ref`` None) come in on the IVR, the web site and social
 media.
 """
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from xinsheng.demo import journey_sessions, journeys, patterns, traffic
+from xinsheng.demo.holdings import make_holdings
 from xinsheng.demo.ivr import assign_habits
 from xinsheng.demo.people import make_advisors, make_agents, make_customers
 from xinsheng.demo.world import TZ, World
@@ -85,6 +90,7 @@ class DemoBank:
     agents: list[dict]
     advisors: list[dict]
     facts: dict
+    holdings: list[dict] = field(default_factory=list)  # demo/holdings.py
 
 
 def _stream(seed: int, name: str) -> random.Random:
@@ -115,6 +121,7 @@ def generate_bank(customers: int = 5000, days: int = 90, seed: int = 42, end: da
     opened_rng = _stream(seed, "opened")
     records = [p.record(_opened(opened_rng, p.birth_year, end)) for p in profiles]
     interactions = world.interactions()
+    holdings, churn = make_holdings(_stream(seed, "holdings"), records, interactions, world.start, end)
     facts = {
         "bank": "心声银行",
         "params": {"customers": customers, "days": days, "seed": seed, "start": world.start.isoformat(),
@@ -128,9 +135,10 @@ def generate_bank(customers: int = 5000, days: int = 90, seed: int = 42, end: da
         "repeat_redemption_episodes": episodes,
         "journey_sessions": sessions,
         "counts": _counts(interactions),
+        "silent_churn": churn,
     }
     public_advisors = [{k: a[k] for k in ("advisor_ref", "name", "branch")} for a in advisors]
-    return DemoBank(records, interactions, agents, public_advisors, facts)
+    return DemoBank(records, interactions, agents, public_advisors, facts, holdings)
 
 
 def _opened(rng: random.Random, birth_year: int, end: date) -> str:

@@ -51,6 +51,9 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
     from xinsheng.cases.sweep import run_sweep
 
     customers = ingest_records(records_from_list(bank.customers), "customers", engine)
+    from xinsheng.profiles.holdings import load_holdings
+
+    load_holdings(records_from_list(bank.holdings), engine)  # before the contacts (demo/holdings.py)
     _load_staff(bank, engine)
     done = [0]
 

@@ -48,3 +48,23 @@ def show_command(
             raise InvalidInput(f"no customer {customer_ref!r}")
         out = read_profile(session, cid, parse_when(now, "--now"))
     typer.echo(json.dumps({"customer_ref": customer_ref, **out}, ensure_ascii=False, default=str))
+
+
+@profiles_app.command("churn")
+def churn_command(
+    horizon: Annotated[int, typer.Option(min=7, max=365, help="days after a cutoff in which churn is counted")] = 90,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON report")] = False,
+) -> None:
+    """Learn churn risk on observed churn with a time split, report AUC and calibration against a
+    holdings-trend-only baseline, and score every customer (written to their profile)."""
+    from xinsheng.migrate import ready_engine
+    from xinsheng.profiles.churn import run
+
+    report = run(ready_engine(), horizon=horizon)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    m, b = report["model"], report["baseline"]
+    typer.echo(f"horizon {report['horizon_days']} days; test {report['test']['customers']} customers, "
+               f"{report['test']['churned']} churned", err=True)
+    typer.echo(f"AUC {m['auc']} (holdings only {b['auc']}); calibration error {m['ece']} ({b['ece']})", err=True)

@@ -151,7 +151,7 @@ def _write(session: Session, states: dict[int, dict], now: datetime) -> None:
 
 def read_profiles(session: Session, customer_ids: Iterable[int], now: datetime | None = None) -> dict[int, dict]:
     """``{customer_id: {"features": {name: {"value", "source"}}, "updated_at": ISO|None,
-    "churn_risk": float|None}}`` derived as of ``now`` (default: now) for every id asked,
+    "churn_risk": float|None, "churn": {"score", "reasons", "as_of", "horizon_days"}|None}}`` derived as of ``now`` (default: now) for every id asked,
     also those with no profile row yet (their values come from the customer record, or None)."""
     ids = sorted(set(customer_ids))
     now = now or utcnow()
@@ -164,7 +164,8 @@ def read_profiles(session: Session, customer_ids: Iterable[int], now: datetime |
     for cid in ids:
         state, at, risk = rows.get(cid, ({}, None, None))
         out[cid] = {"features": derive(state or {}, facts.get(cid, {}), exp.get(cid, {}), now),
-                    "updated_at": at.isoformat() if at else None, "churn_risk": risk}
+                    "updated_at": at.isoformat() if at else None, "churn_risk": risk,
+                    "churn": (state or {}).get("churn")}
     return out
 
 

@@ -115,6 +115,7 @@ def do_answer(session: Session, body: ResponseCreate, *, via: str, now: datetime
               config: SurveyConfig | None = None, by_id: bool = True) -> tuple[SurveyResponse, bool]:
     """Store one answer (and open its follow-up case if the score is bad); (response, duplicate)."""
     from xinsheng.surveys.followup import follow_up
+    from xinsheng.surveys.points import do_award_points
 
     config = config or load_config()
     survey = find_survey(config, body.survey)
@@ -141,5 +142,7 @@ def do_answer(session: Session, body: ResponseCreate, *, via: str, now: datetime
         analysis=analysis)
     session.add(row)
     session.flush()
+    if inv is not None:
+        do_award_points(session, inv, row, find_survey(config, inv.survey).points, now=now)
     follow_up(session, row, customer, contact, now=now)
     return row, False

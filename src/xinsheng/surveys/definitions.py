@@ -34,6 +34,7 @@ class Survey:
     low: dict[str, str]
     high: dict[str, str]
     open_question: dict[str, str] | None = None
+    points: int = 0  # incentive per answered invitation (0: none)
 
     @property
     def scale(self) -> tuple[int, int]:
@@ -99,7 +100,10 @@ def _survey(code: str, raw: dict) -> Survey:
     metric = raw.get("metric")
     if metric not in SCALES:
         raise _bad(f"surveys.{code}.metric", f"must be one of {', '.join(SCALES)}")
-    return Survey(code=code, metric=metric, question=_texts(raw.get("question"), f"surveys.{code}.question"),
+    points = raw.get("points", 0)
+    if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= 100_000:
+        raise _bad(f"surveys.{code}.points", "a whole number from 0 to 100000")
+    return Survey(code=code, metric=metric, points=points, question=_texts(raw.get("question"), f"surveys.{code}.question"),
                   low=_texts(raw.get("low"), f"surveys.{code}.low"), high=_texts(raw.get("high"), f"surveys.{code}.high"),
                   open_question=_texts(raw.get("open_question"), f"surveys.{code}.open_question", required=False))
 

@@ -5,12 +5,18 @@ customer's message and is never stored), when it expires and when it was answere
 use). A response stores its score, its masked comment and the VOC analysis of the comment,
 what it was about (contact, channel, the customer's segment, the case's tier) and the
 follow-up case a bad score opened.
+
+``SurveyPoints`` is the incentives ledger: points given for an answered invitation, at most
+once per invitation (a unique constraint). ``SurveyDaily`` holds per local day, metric,
+channel, segment and tier the sums the satisfaction figures need, kept as answers are
+stored (``surveys/daily.py``); an unknown group is stored as "" (tier 0) so the key is
+never NULL.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime
@@ -59,3 +65,33 @@ class SurveyResponse(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     analysis: Mapped[dict] = mapped_column(JSONType, default=dict)  # topics, flags, sentiment of the comment
     followup_case_ref: Mapped[str | None] = mapped_column(String(64))
+
+
+class SurveyPoints(Base):
+    __tablename__ = "survey_points"
+    __table_args__ = (UniqueConstraint("invitation_id", name="uq_survey_points_invitation"),
+                      Index("ix_survey_points_customer", "customer_id", "awarded_at"))
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("survey_invitations.id", ondelete="CASCADE"))
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("survey_responses.id", ondelete="SET NULL"))
+    survey: Mapped[str] = mapped_column(String(32))
+    points: Mapped[int] = mapped_column(Integer)
+    awarded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SurveyDaily(Base):
+    __tablename__ = "survey_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(8), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tier: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    promoters: Mapped[int] = mapped_column(Integer)
+    detractors: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(BigInteger)
+    total_sq: Mapped[int] = mapped_column(BigInteger)

@@ -8,14 +8,16 @@ and why it is hidden. A bad ``days`` or ``by`` falls back to 90 days / channel a
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from xinsheng.config import get_settings
 from xinsheng.db import utcnow
-from xinsheng.deps import SessionDep, require
+from xinsheng.deps import Audit, SessionDep, require
 from xinsheng.identity.principal import Principal
 from xinsheng.surveys import metrics
 from xinsheng.surveys.i18n import TEXTS
@@ -25,6 +27,9 @@ from xinsheng.web.templating import render
 
 WEB_TEXTS.update({k: v for k, v in TEXTS.items() if k not in WEB_TEXTS})
 router = APIRouter(include_in_schema=False)
+#: extra sections at the end of /satisfaction, ``f(session, translator) -> Markup``, added by higher
+#: domains that surveys may not import (improvements: the open actions and their state)
+SECTIONS: list = []
 Reader = Annotated[Principal, require("surveys.read")]
 METRICS = ("nps", "csat", "ces")
 _FONT = {"family": "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"}
@@ -89,4 +94,21 @@ def satisfaction_page(request: Request, session: SessionDep, me: Reader,
         "days": int(days), "by": by, "notes": notes, "cards": cards, "rows": rows, "min_n": report["min_n"],
         "rate": metrics.response_rate(session, since=since, until=until),
         "topics": metrics.detractor_topics(session, since=since, until=until),
-        "followups": metrics.followups(session, since=since, until=until)})
+        "followups": metrics.followups(session, since=since, until=until),
+        "sections": [section(session, t) for section in SECTIONS]})
+
+
+@router.get("/customers/{customer_ref}/survey-points", response_class=HTMLResponse)
+def survey_points_card(customer_ref: str, request: Request, session: SessionDep,
+                       me: Annotated[Principal, require("customers.read")], audit: Audit):
+    """The customer page's survey-points card (loaded by the page): balance and latest entries."""
+    from xinsheng.customers.service import get_customer
+    from xinsheng.customers.views import check_access
+    from xinsheng.surveys.points import points_of
+
+    check_access(session, me, customer_ref, audit)
+    ledger = points_of(session, get_customer(session, customer_ref).id, limit=10)
+    tz = ZoneInfo(get_settings().display_timezone)
+    for item in ledger["items"]:
+        item["local"] = datetime.fromisoformat(item["awarded_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return render(request, "surveys/_points.html", {"ledger": ledger})

@@ -19,6 +19,7 @@ from xinsheng.surveys.schemas import ResponseCreate, ResponseRead
 router = APIRouter(prefix="/api/v1", tags=["surveys"])
 Writer = Annotated[Principal, require("surveys.write")]
 Reader = Annotated[Principal, require("surveys.read")]
+CustomerReader = Annotated[Principal, require("customers.read")]
 
 
 def response_read(session, row, duplicate: bool = False) -> ResponseRead:
@@ -54,6 +55,20 @@ def get_response(response_id: int, session: SessionDep, me: Reader) -> ResponseR
     if row is None:
         raise NotFound(f"survey response {response_id} not found")
     return response_read(session, row)
+
+
+@router.get("/customers/{customer_ref}/survey-points", responses={
+    404: {"description": "no such customer (only said to callers who may see every customer)"}})
+def survey_points(customer_ref: str, session: SessionDep, me: CustomerReader, audit: Audit,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+    """The customer's survey points: ``{"balance", "entries", "items": [{"survey", "points",
+    "awarded_at", "invitation"}]}``, newest first (one entry per answered invitation)."""
+    from xinsheng.customers.service import get_customer
+    from xinsheng.customers.views import check_access
+    from xinsheng.surveys.points import points_of
+
+    check_access(session, me, customer_ref, audit)
+    return {"customer_ref": customer_ref, **points_of(session, get_customer(session, customer_ref).id, limit=limit)}
 
 
 @router.get("/metrics/satisfaction")

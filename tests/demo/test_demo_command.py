@@ -34,6 +34,10 @@ def test_demo_writes_a_bank_once_and_if_empty_leaves_it_alone(engine, settings_e
         texts = s.scalars(select(Interaction.text).where(Interaction.text.is_not(None))).all()
     assert len(channels) == 10
     assert any("〔" in t for t in texts), "personal data in demo texts is masked"
+    with session_scope(engine) as s:
+        from xinsheng.ivr.service import ab_share
+
+        assert ab_share(s, fresh=True) == 0.2, "the IVR page compares the demo's A/B groups"
 
     again = run(["demo", "--customers", "150", "--days", "35", "--seed", "3", "--if-empty", "--json"], settings_env)
     assert json.loads(again.stdout) == {"skipped": True}

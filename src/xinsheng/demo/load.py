@@ -68,6 +68,9 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
         interactions = ingest_records(records_from_list(bank.interactions), "interactions", engine,
                                       on_progress=progress, workers=get_settings().ingest_workers)
     handled = _handle_cases(engine)
+    from xinsheng.demo.ivr import load_ab
+
+    load_ab(engine)  # the IVR's A/B share of the demo's A/B period (demo/ivr.py)
     from xinsheng.demo.surveys import load_surveys
 
     surveys = load_surveys(engine, now)  # surveys after its contacts (demo/surveys.py)

@@ -41,6 +41,7 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.insights.pages import router as insights
     from xinsheng.ivr.pages import router as ivr_pages
     from xinsheng.journeys.pages import router as journeys
+    from xinsheng.journeys.experience_pages import router as experience_pages
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.nba.pages import router as nba_pages
     from xinsheng.shell.pages import router as shell
@@ -50,4 +51,4 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys, profile_pages, nba_pages]
+            journeys, experience_pages, profile_pages, nba_pages]

@@ -46,9 +46,10 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.nba.pages import router as nba_pages
     from xinsheng.shell.pages import router as shell
     from xinsheng.profiles.pages import router as profile_pages
+    from xinsheng.profiles.risk_pages import router as revenue_risk
 
     from xinsheng.surveys.pages import router as surveys
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys, experience_pages, profile_pages, nba_pages]
+            journeys, experience_pages, profile_pages, nba_pages, revenue_risk]

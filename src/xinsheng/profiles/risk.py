@@ -1,0 +1,114 @@
+"""Revenue at risk (流失预警): the arithmetic of silence from the bank's own data, and the money
+behind the churn-risk scores by segment, VOC topic and channel.
+
+The arithmetic (seed 000: of customers with a bad experience few complain, and the silent ones
+leave more often) over the holdings' span: each customer with at least ``MIN_AUM`` at some
+snapshot is in one group by what happened before they left (or in the whole span, if they
+stayed): ``complained`` (a complaint case or a contact flagged as a complaint), ``silent``
+(a bad contact — negative, angry, abandoned, escalated — or a poor survey answer, and no
+complaint), ``no_bad``. Churned: assets at a snapshot at most 30 % of their highest before;
+the money behind is that drop.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinsheng.customers.access import restrict
+from xinsheng.customers.models import Customer
+from xinsheng.identity.principal import Principal
+from xinsheng.interactions.models import Interaction, InteractionAnalysis
+from xinsheng.profiles.churn_data import CHURN_SHARE, MIN_AUM, History
+from xinsheng.profiles.features import is_bad
+from xinsheng.profiles.models import CustomerProfile
+
+GROUPS = ("complained", "silent", "no_bad")
+AT_RISK = 0.3  # a score from which a customer is listed as at risk
+
+
+def churn_point(series: list[tuple]) -> tuple[float, float] | None:
+    """(epoch of the day most assets were gone, the money that left) or None."""
+    peak = 0.0
+    for day, assets, *_ in series:
+        if peak >= MIN_AUM and assets <= CHURN_SHARE * peak:
+            return datetime.combine(day, datetime.min.time()).timestamp(), peak - assets
+        peak = max(peak, assets)
+    return None
+
+
+def _group(h: History, cid: int, until: float) -> str:
+    complained = any(at < until for at in h.cases.get(cid, ()))
+    bad = any(poor and at < until for at, poor in h.surveys.get(cid, ()))
+    for at, c in h.contacts.get(cid, ()):
+        if at >= until:
+            break
+        complained = complained or "complaint" in c["analysis"]["flags"]
+        bad = bad or is_bad(c)
+    return "complained" if complained else ("silent" if bad else "no_bad")
+
+
+def silence_arithmetic(h: History) -> dict:
+    counts = {g: {"customers": 0, "churned": 0, "aum_lost": 0.0} for g in GROUPS}
+    for cid, series in h.series.items():
+        if not series or max(s[1] for s in series) < MIN_AUM:
+            continue
+        point = churn_point(series)
+        g = counts[_group(h, cid, point[0] + 86400 if point else float("inf"))]
+        g["customers"] += 1
+        if point:
+            g["churned"] += 1
+            g["aum_lost"] += point[1]
+    total = sum(g["customers"] for g in counts.values())
+    bad = counts["complained"]["customers"] + counts["silent"]["customers"]
+    for name, g in counts.items():
+        g["share"] = g["customers"] / total if total else None
+        g["share_of_bad"] = g["customers"] / bad if bad and name != "no_bad" else None
+        g["churn_rate"] = g["churned"] / g["customers"] if g["customers"] else None
+        g["aum_lost"] = round(g["aum_lost"], 2)
+    return {"customers": total, "with_bad_experience": bad, "groups": counts}
+
+
+def _last_bad(session: Session, ids: list[int], since: datetime) -> dict[int, tuple[str | None, str]]:
+    """Each customer's latest bad contact since ``since``: (its first topic, its channel)."""
+    out: dict[int, tuple] = {}
+    for i in range(0, len(ids), 500):
+        stmt = (select(Interaction.customer_id, Interaction.channel, Interaction.outcome, InteractionAnalysis.topics,
+                       InteractionAnalysis.sentiment_label, InteractionAnalysis.flags, InteractionAnalysis.emotions)
+                .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+                .where(Interaction.customer_id.in_(ids[i:i + 500]), Interaction.started_at >= since)
+                .order_by(Interaction.started_at))
+        for cid, channel, outcome, topics, label, flags, emotions in session.execute(stmt):
+            contact = {"outcome": outcome, "analysis": {"sentiment_label": label, "flags": flags or [],
+                                                        "emotions": emotions or {}}}
+            if is_bad(contact):
+                out[cid] = (((topics or [{}])[0] or {}).get("code"), channel)
+    return out
+
+
+def at_risk(session: Session, me: Principal, now: datetime, limit: int = 50) -> dict:
+    """Customers at risk (score ≥ ``AT_RISK``) the viewer may see, and the money behind them
+    (expected: score × AUM) by value tier, latest bad contact's topic and channel."""
+    P = CustomerProfile
+    stmt = restrict(select(Customer.id, Customer.customer_ref, Customer.advisor_ref, P.churn_risk, P.aum_cny,
+                           P.value_tier, P.state)
+                    .join(P, P.customer_id == Customer.id).where(P.churn_risk >= AT_RISK), me)
+    rows = session.execute(stmt).all()
+    last = _last_bad(session, [r[0] for r in rows], now - timedelta(days=90))
+    by: dict[str, dict] = {k: defaultdict(lambda: {"customers": 0, "aum": 0.0}) for k in ("tier", "topic", "channel")}
+    for cid, _, _, score, aum, tier, _ in rows:
+        topic, channel = last.get(cid, (None, None))
+        for key, value in (("tier", tier), ("topic", topic), ("channel", channel)):
+            cell = by[key][value or "-"]
+            cell["customers"] += 1
+            cell["aum"] += score * (aum or 0.0)
+    listed = sorted(rows, key=lambda r: -(r[3] * (r[4] or 0.0)))[:limit]
+    items = [{"customer_ref": ref, "advisor_ref": adv, "score": score, "aum": aum, "tier": tier,
+              "reasons": ((state or {}).get("churn") or {}).get("reasons", []),
+              "topic": last.get(cid, (None, None))[0]} for cid, ref, adv, score, aum, tier, state in listed]
+    summary = {k: sorted(((name, round(v["aum"], 2), v["customers"]) for name, v in d.items()),
+                         key=lambda x: -x[1]) for k, d in by.items()}
+    return {"customers": len(rows), "aum": round(sum(r[3] * (r[4] or 0.0) for r in rows), 2), "by": summary,
+            "items": items, "topics": Counter(t for t, _ in last.values() if t)}

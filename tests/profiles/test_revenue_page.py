@@ -1,0 +1,53 @@
+"""The revenue-at-risk page (流失预警) as an analyst and an advisor see it."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from tests.cases.builders import add_customer
+from xinsheng.db import session_scope
+from xinsheng.profiles.models import CustomerProfile
+
+
+def _holdings(client, ref: str, start: float, end: float) -> None:
+    today = date.today()
+    for day, value in ((today - timedelta(days=60), start), (today - timedelta(days=1), end)):
+        res = client.post("/api/v1/holdings", json={"customer_ref": ref, "as_of": day.isoformat(), "product": "D",
+                                                    "category": "deposit", "balance_cny": value})
+        assert res.status_code == 200, res.text
+
+
+def test_figures_for_analysts_and_own_clients_for_advisors(client, client_as, engine):
+    add_customer(engine, {"customer_ref": "C-A", "advisor_ref": "RM1"})
+    add_customer(engine, {"customer_ref": "C-B", "advisor_ref": "RM2"})
+    _holdings(client, "C-A", 500_000, 450_000)
+    _holdings(client, "C-B", 200_000, 20_000)  # C-B moved 90 % out: churned, with no bad experience
+    analyst = client_as("analyst")
+    html = analyst.get("/revenue-at-risk").text
+    assert "沉默的算术" in html and "尚无流失风险评分" in html
+    assert '<tr data-group="no_bad"><th scope="row">无不良体验</th><td>2</td>' in html
+    assert "180,000" in html  # the money that left with C-B
+    with session_scope(engine) as s:
+        s.execute(update(CustomerProfile).values(churn_risk=0.6, state={"churn": {"reasons": ["trend_30d"]}}))
+    html = analyst.get("/revenue-at-risk").text
+    assert "C-A" in html and "C-B" in html and "近 30 天资产变化" in html
+    advisor = client_as("advisor", advisor_ref="RM1")
+    mine = advisor.get("/revenue-at-risk")
+    assert mine.status_code == 200 and "C-A" in mine.text and "C-B" not in mine.text
+    assert "沉默的算术" not in mine.text  # the bank's figures are for those who read metrics
+    assert client_as("ivr_designer").get("/revenue-at-risk").status_code == 403
+
+
+def test_the_page_is_in_one_language(client, client_as, engine):
+    from tests.web.language import leaks, visible_text
+
+    add_customer(engine, {"customer_ref": "C-A", "advisor_ref": "RM1"})
+    _holdings(client, "C-A", 500_000, 50_000)
+    with session_scope(engine) as s:
+        s.execute(update(CustomerProfile).values(churn_risk=0.6, state={"churn": {"reasons": ["bad_90d"]}}))
+    analyst = client_as("analyst")
+    for lang in ("zh", "en"):
+        analyst.cookies.set("lang", lang)
+        html = analyst.get("/revenue-at-risk").text
+        assert not leaks(visible_text(html), lang), (lang, leaks(visible_text(html), lang))

@@ -7,8 +7,9 @@ thread from the server's startup to its shutdown (:func:`with_background_worker`
 
 Every ``XINSHENG_WORKER_POLL_SECONDS`` the worker delivers due notifications
 (``notify.run_outbox_once``); every ``XINSHENG_WORKER_SWEEP_SECONDS`` it sweeps the case
-clocks (``cases.sweep.run_sweep``). Several workers on one PostgreSQL are safe: sweeps and
-deliveries claim their rows with ``FOR UPDATE SKIP LOCKED``, firings and notifications are
+clocks (``cases.sweep.run_sweep``), then runs the steps domains above cases registered
+(:func:`register_step`; surveys: invitations after new contacts). Several workers on one
+PostgreSQL are safe: sweeps and deliveries claim their rows with ``FOR UPDATE SKIP LOCKED``, firings and notifications are
 unique per cause and per event. A round that fails is logged and retried at the next tick;
 it never stops the loop.
 """
@@ -30,6 +31,15 @@ from sqlalchemy.engine import Engine
 from xinsheng.db import utcnow
 
 log = logging.getLogger(__name__)
+
+
+#: name -> fn(engine, now): periodic steps of domains above cases, run after each sweep
+_steps: dict[str, Callable[[Engine, datetime], object]] = {}
+
+
+def register_step(name: str, fn: Callable[[Engine, datetime], object]) -> None:
+    """Run ``fn(engine, now)`` after every sweep; registering a name again replaces it."""
+    _steps[name] = fn
 
 
 @dataclass
@@ -60,6 +70,8 @@ def run_worker(engine: Engine, stop: threading.Event, *, sweep_seconds: float, p
         if started >= next_sweep:
             next_sweep = started + sweep_seconds
             _guarded(stats, "sweep", lambda: _sweep(stats, run_sweep(engine, (clock or utcnow)())))
+            for name, step in list(_steps.items()):
+                _guarded(stats, name, lambda step=step: step(engine, (clock or utcnow)()))
         if not stop.is_set():
             _guarded(stats, "outbox", lambda: _delivered(stats, _deliver(engine, clock() if clock else None)))
         rounds += 1

@@ -38,6 +38,7 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.customers.pages import router as customers
     from xinsheng.identity.admin import router as admin
     from xinsheng.identity.pages import router as identity
+    from xinsheng.improvements.pages import router as improvements
     from xinsheng.insights.pages import router as insights
     from xinsheng.ivr.pages import router as ivr_pages
     from xinsheng.journeys.pages import router as journeys
@@ -52,4 +53,4 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys, experience_pages, profile_pages, nba_pages, revenue_risk]
+            journeys, experience_pages, profile_pages, nba_pages, revenue_risk, improvements]

@@ -29,6 +29,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool("revenue_risk", "/revenue-at-risk", "metrics.read"),
     Tool("experience", "/experience", "metrics.read"),
     Tool("satisfaction", "/satisfaction", "surveys.read"),
+    Tool("improvements", "/improvements", "surveys.read"),
     Tool("kb", "/knowledge", "kb.read"),
     Tool("kb_manage", "/knowledge/articles", "kb.write"),
     Tool("ivr", "/ivr", "ivr.menu.read"),

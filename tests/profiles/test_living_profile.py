@@ -68,7 +68,7 @@ def test_the_customer_page_shows_the_card(client_as, engine, client):
     add_customer(engine, {"customer_ref": "C-EMPTY"})
     page = client_as("supervisor")
     html = page.get("/customers/C-EMPTY/profile-card").text
-    assert "客户画像" in html and html.count("数据不足") == 9
+    assert "客户画像" in html and html.count("数据不足") == 10
     assert 'hx-get="/customers/C-EMPTY/profile-card"' in page.get("/customers/C-EMPTY").text
 
 
@@ -85,3 +85,16 @@ def test_the_card_is_in_one_language(client_as, engine, client):
         html = page.get("/customers/C-WANG/profile-card").text
         assert not leaks(visible_text(html), lang), (lang, leaks(visible_text(html), lang))
     assert "Affluent" in html and "Holdings" in html
+
+
+def test_the_card_shows_the_churn_score_and_its_reasons(client_as, engine, client):
+    from sqlalchemy import update
+
+    add_customer(engine)
+    client.post("/api/v1/holdings", json={"customer_ref": "C-WANG", "as_of": date.today().isoformat(),
+                                          "product": "D", "category": "deposit", "balance_cny": 80_000})
+    with session_scope(engine) as s:
+        s.execute(update(CustomerProfile).values(churn_risk=0.42, state={"churn": {
+            "score": 0.42, "reasons": ["bad_30d", "complaint_cases_90d"], "as_of": "2026-11-30"}}))
+    html = client_as("supervisor").get("/customers/C-WANG/profile-card").text
+    assert "42%" in html and "近 30 天不良接触、近 90 天投诉工单" in html

@@ -16,6 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "pf_f_risk_preference": {"zh": "风险偏好", "en": "Risk preference"},
     "pf_f_age_band": {"zh": "年龄段", "en": "Age band"},
     "pf_f_vulnerability": {"zh": "需特别关照", "en": "Vulnerable"},
+    "pf_f_churn_risk": {"zh": "流失风险", "en": "Churn risk"},
     "pf_f_recent_experience": {"zh": "近 90 天体验", "en": "Experience, last 90 days"},
     "pf_tier_mass": {"zh": "大众", "en": "Mass"},
     "pf_tier_affluent": {"zh": "贵宾", "en": "Affluent"},

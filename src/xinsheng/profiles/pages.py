@@ -60,4 +60,9 @@ def profile_card(customer_ref: str, request: Request, session: SessionDep, me: R
         f = profile["features"][name]
         value = None if f["value"] is None else shown(t, name, f["value"])
         rows.append({"name": name, "value": value, "source": _source(t, f["source"] or ""), "detail": f["source"]})
+    churn = profile.get("churn")
+    rows.append({"name": "churn_risk", "value": None, "source": "", "detail": None} if not churn else {
+        "name": "churn_risk", "value": f"{churn['score'] * 100:.0f}%",
+        "source": "、".join(t("rr_r_" + r) for r in churn["reasons"]) if t.lang == "zh" else
+        ", ".join(t("rr_r_" + r) for r in churn["reasons"]), "detail": churn.get("as_of")})
     return render(request, "profiles/_card.html", {"rows": rows, "updated": (profile["updated_at"] or "")[:16]})

@@ -45,6 +45,7 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.journeys.experience_pages import router as experience_pages
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.nba.pages import router as nba_pages
+    from xinsheng.quality.pages import router as quality_pages
     from xinsheng.shell.pages import router as shell
     from xinsheng.profiles.pages import router as profile_pages
     from xinsheng.profiles.risk_pages import router as revenue_risk
@@ -53,4 +54,4 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys, experience_pages, profile_pages, nba_pages, revenue_risk, improvements]
+            journeys, experience_pages, profile_pages, nba_pages, revenue_risk, improvements, quality_pages]

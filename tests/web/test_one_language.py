@@ -43,6 +43,7 @@ PAGES = [
     ("/satisfaction", "surveys.read"), ("/satisfaction?days=abc&by=segment", "surveys.read"),
     ("/satisfaction?by=tier&days=7", "surveys.read"),
     ("/improvements", "surveys.read"), ("/improvements/new", "surveys.write"),
+    ("/quality", "qa.read"), ("/quality?days=abc&agent=A1001", "qa.read"),
     ("/experience?by=channel", "metrics.read"), ("/experience?by=journey&seg_a=elderly&seg_b=mass&metric=fcr", "metrics.read"),
     ("/experience?from=2026-03-02&to=2026-03-01", "metrics.read"), ("/experience?by=segment&baseline_from=2026-01-01", "metrics.read"),
 ]

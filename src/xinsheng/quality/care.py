@@ -34,7 +34,7 @@ def check_empathy(rules: RuleSet, rule: Rule, turns: Sequence[Turn], emotions: l
             found = locate(rules, turns, req["concept"], "agent", start_index=j)
             if found is not None and found.index == j:
                 return passed_at(rule, found)
-        return failed_at(rule, _whole(i, turn), "customer upset, no empathy")
+        return failed_at(rule, _whole(i, turn), "upset_no_empathy")
     return not_needed(rule)
 
 
@@ -59,7 +59,7 @@ def check_pace(rules: RuleSet, rule: Rule, turns: Sequence[Turn]) -> Finding:
     limit = float(rule.options["max_chars_per_second"])
     if fastest is not None and speech_rate(fastest[1]) > limit:
         rate = speech_rate(fastest[1])
-        return failed_at(rule, _whole(*fastest), f"{rate:.1f} characters a second to an elderly caller")
+        return failed_at(rule, _whole(*fastest), f"fast:{rate:.1f}")
     jargon = rules.concepts.get(str(rule.options.get("jargon", "jargon")))
     if jargon is not None:
         terms: dict[str, Located] = {}
@@ -68,8 +68,8 @@ def check_pace(rules: RuleSet, rule: Rule, turns: Sequence[Turn]) -> Finding:
                 terms.setdefault(hit.match.upper(), Located(i, t, hit))
         if len(terms) > int(rule.options.get("max_jargon_terms", 1)):
             first = min(terms.values(), key=lambda loc: (loc.index, loc.hit.start))
-            return failed_at(rule, first, "jargon: " + "、".join(sorted(terms)))
-    return passed_at(rule, cue, "elderly caller served at a calm pace")
+            return failed_at(rule, first, "jargon:" + "、".join(sorted(terms)))
+    return passed_at(rule, cue, "calm_pace")
 
 
 def check_talk_over(rule: Rule, turns: Sequence[Turn]) -> Finding:
@@ -87,7 +87,7 @@ def check_talk_over(rule: Rule, turns: Sequence[Turn]) -> Finding:
                 break
     if not cases:
         return Finding(rule.code, rule.kind, True)
-    note = f"agent spoke over the customer {len(cases)} time(s)"
+    note = f"talk_over:{len(cases)}"
     return failed_at(rule, _whole(*cases[0]), note)
 
 
@@ -103,7 +103,7 @@ def check_silence(rules: RuleSet, rule: Rule, turns: Sequence[Turn]) -> Finding:
             if not excused:
                 before = turns[i - 1]
                 where = _whole(i - 1, before)
-                f = failed_at(rule, where, f"{t.start - spoken_until:.0f} s of silence")
+                f = failed_at(rule, where, f"silence:{t.start - spoken_until:.0f}")
                 f.start = round(spoken_until, 1)
                 return f
         spoken_until = t.end if spoken_until is None else max(spoken_until, t.end)

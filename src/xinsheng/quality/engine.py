@@ -41,7 +41,7 @@ def _mandatory(rules: RuleSet, rule: Rule, turns: Sequence[Turn]) -> Finding:
     if before:
         limit = locate(rules, turns, before, need.get("speaker", "any") if need else "any")
         if limit is not None and (found is None or (found.index, found.hit.start) > (limit.index, limit.hit.start)):
-            return failed_at(rule, limit, "said before the check")
+            return failed_at(rule, limit, "before_check")
     if found is None:
         return failed_at(rule, trigger, "missing")
     return passed_at(rule, found)
@@ -67,7 +67,7 @@ def _evaluate(rules: RuleSet, rule: Rule, turns: Sequence[Turn], emotions: Calla
         return _forbidden(rules, rule, turns)
     if "require" in o:
         return _mandatory(rules, rule, turns)
-    return Finding(rule.code, rule.kind, True, note="nothing to check")
+    return Finding(rule.code, rule.kind, True, note="not_needed")
 
 
 def _normalised(turns: Sequence[Turn]) -> list[Turn]:

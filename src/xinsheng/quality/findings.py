@@ -19,7 +19,8 @@ class Finding:
     evidence: str | None = None
     start: float | None = None
     speaker: str | None = None
-    note: str | None = None
+    note: str | None = None  # a code, or "code:value": missing, said, before_check, not_needed,
+    # upset_no_empathy, fast:<characters a second>, jargon:<terms>, calm_pace, talk_over:<times>, silence:<seconds>
 
     def to_dict(self) -> dict:
         """The contract's keys (``rule``, ``passed``, ``evidence``, ``start``) and a few more."""
@@ -44,4 +45,4 @@ def failed_at(rule: Rule, where: Located | None, note: str | None = None) -> Fin
 
 
 def not_needed(rule: Rule) -> Finding:
-    return Finding(rule.code, rule.kind, True, note="not needed")
+    return Finding(rule.code, rule.kind, True, note="not_needed")

@@ -30,6 +30,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool("experience", "/experience", "metrics.read"),
     Tool("satisfaction", "/satisfaction", "surveys.read"),
     Tool("improvements", "/improvements", "surveys.read"),
+    Tool("quality", "/quality", "qa.read"),
     Tool("kb", "/knowledge", "kb.read"),
     Tool("kb_manage", "/knowledge/articles", "kb.write"),
     Tool("ivr", "/ivr", "ivr.menu.read"),

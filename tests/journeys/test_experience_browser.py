@@ -47,3 +47,17 @@ def test_an_analyst_reads_the_experience_kpis(engine, settings_env, base_url, br
         page.click("#kpi-form button[type=submit]")
         expect(page.locator("#from-error")).to_be_visible()
         expect(page.locator("#from")).to_have_value("2026-03-05")
+
+
+def test_the_journey_page_shows_the_contacts_of_each_step(engine, settings_env, base_url, browser, sign_in):
+    from tests.journeys.test_step_kpis import LOG
+
+    write_contacts(engine, LOG, {f"u{i}": {} for i in range(1, 6)})
+    with browser_page("zh-CN", browser=browser) as page:
+        sign_in(page, base_url, "analyst")
+        page.goto(base_url + "/journeys?steps=app:a,app:b&window=1h&from=2026-03-02&to=2026-03-02")
+        rows = page.locator("#step-kpi-table tbody tr")
+        expect(rows.locator(".contacts")).to_have_text(["3", "1"])
+        expect(rows.locator(".help-rate")).to_have_text(["66.7%", "50.0%"])
+        expect(rows.locator(".fcr")).to_have_text(["50.0%", "0.0%"])
+        expect(rows.locator(".sentiment")).to_have_text(["0.1", "—"])

@@ -78,3 +78,22 @@ def register(app: typer.Typer) -> None:
                      metric=metric, t_from=t_from, t_to=t_to, journey=journey, steps=steps, window=window, step=step,
                      engine_kind=engine)
         typer.echo(json.dumps(doc, ensure_ascii=False) if as_json else doc["verdict"]["zh"] + "\n" + doc["verdict"]["en"])
+
+    @app.command("steps")
+    def steps_command(journey: Annotated[str | None, typer.Option("--journey", help="a journey's name")] = None,
+                      steps: Annotated[str | None, typer.Option("--steps", help="ad-hoc steps CHANNEL:EVENT,…")] = None,
+                      window: Annotated[str | None, typer.Option("--window", help="conversion window, e.g. 1d")] = None,
+                      t_from: From = None, t_to: To = None,
+                      segment: Annotated[str | None, typer.Option("--segment", help="all, elderly, mass, affluent, private")] = None,
+                      engine: Engine = None, as_json: AsJson = False) -> None:
+        """Per step customers stopped at: help-needed rate, related contacts, repeat rate, FCR, sentiment."""
+        from xinsheng.config import get_settings
+        from xinsheng.journeys.cli import _setup
+        from xinsheng.journeys.step_kpis import step_kpis
+        from xinsheng.migrate import ready_engine
+
+        eng, req = _setup(journey, steps, window, t_from, t_to, segment, engine)
+        doc = step_kpis(eng, ready_engine(), req, home=get_settings().home)
+        typer.echo(json.dumps(doc, ensure_ascii=False) if as_json else "\n".join(
+            f"{s['stopped_at']:<36} {s['customers']:>7}  help {s['help_rate']:.1%}  contacts {s['contacts']:>6}  "
+            f"repeat {s['repeat_rate']:.1%}  FCR {s['fcr']:.1%}  sentiment {s['sentiment']}" for s in doc["steps"]))

@@ -15,13 +15,15 @@ from xinsheng.errors import InvalidInput
 from xinsheng.journeys.charts import event_words, funnel_figure, sankey_figure
 from xinsheng.journeys.compare import compare_step
 from xinsheng.journeys.definitions import load_journeys, parse_period
+from xinsheng.journeys.experience_i18n import TEXTS as XP_TEXTS
 from xinsheng.journeys.i18n import TEXTS
 from xinsheng.journeys.queries import SEGMENTS
 from xinsheng.journeys.service import analytic_engine, build_request, funnel, help_needed, paths
+from xinsheng.journeys.step_kpis import step_kpis
 from xinsheng.web.i18n import TEXTS as WEB_TEXTS, Translator, pick_lang
 from xinsheng.web.templating import render
 
-WEB_TEXTS.update({k: v for k, v in TEXTS.items() if k not in WEB_TEXTS})
+WEB_TEXTS.update({k: v for k, v in {**TEXTS, **XP_TEXTS}.items() if k not in WEB_TEXTS})
 
 router = APIRouter(dependencies=[require("metrics.read")])
 
@@ -99,6 +101,7 @@ def journeys_page(request: Request, journey: str | None = None, steps: str | Non
     labels, html_labels = _labels(req, t), _labels(req, t, html=True)
     by_code = dict(zip((s.code for s in req.steps), html_labels))
     comparison, errors = _compare(request, req, form, eng, t)
+    ctx.update(step_kpis=step_kpis(eng, request.app.state.engine, req, home=settings.home)["steps"])
     ctx.update(errors=errors, req=req, funnel=fun, labels=html_labels, plain_labels=labels, help=hlp, paths=drop["paths"], by_code=by_code,
                comparison=comparison, duration=lambda s: _duration(s, t), event_words=lambda c: _event_html(c, t),
                funnel_fig=funnel_figure(labels, [s["customers"] for s in fun["steps"]], t),

@@ -64,6 +64,16 @@ def read_help(request: Request, journey: JourneyQ = None, steps: StepsQ = None, 
     return help_needed(*_setup(request, journey, steps, window, t_from, t_to, segment))
 
 
+@router.get("/steps")
+def read_steps(request: Request, journey: JourneyQ = None, steps: StepsQ = None, window: WindowQ = None,
+               t_from: FromQ = None, t_to: ToQ = None, segment: SegmentQ = None) -> dict:
+    """Per step customers stopped at: their related contacts, repeat rate, FCR and sentiment."""
+    from xinsheng.journeys.step_kpis import step_kpis
+
+    eng, req = _setup(request, journey, steps, window, t_from, t_to, segment)
+    return step_kpis(eng, request.app.state.engine, req, home=get_settings().home)
+
+
 @router.get("/compare")
 def read_compare(request: Request, at: Annotated[str, Query(description="ISO date of the change")],
                  step: Annotated[int, Query(description="the step compared with the one before it (2 …)")],

@@ -78,13 +78,17 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
     from xinsheng.demo.improvements import load_improvements
 
     improvements = load_improvements(engine, now, bank.facts.get("app_release"))  # demo/improvements.py
+    from xinsheng.demo.quality import load_quality
+
+    quality = load_quality(engine, now)  # recorded phone calls, checked by the quality rules (demo/quality.py)
+    interactions.accepted += quality.pop("ingested")
     with session_scope(engine) as session:
         total = session.scalar(select(func.count()).select_from(Case)) or 0
         still_open = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN_STATUSES))) or 0
     return {"customers": customers.accepted, "interactions": interactions.to_dict(), "open_cases": still_open,
             "cases": {"total": total, "closed": handled["closed"], "acknowledged": handled["acknowledged"],
                       "now": now.isoformat(), "sweep": sweep.to_dict()}, "surveys": surveys,
-            "improvements": improvements}
+            "improvements": improvements, "quality": quality}
 
 
 def _load_staff(bank: DemoBank, engine: Engine) -> None:

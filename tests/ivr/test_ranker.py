@@ -85,6 +85,9 @@ def test_a_pay_day_transferer_hears_transfer_first_around_the_10th_only():
     assert _menu(state, _at("2026-12-20"))[0].code == "balance"  # 4 transfers vs 7 balances, no pay day
     one_call = _state([_ivr("transfer", _at("2026-11-10"))] + [_ivr("balance", _at(d)) for d in other])
     assert _menu(one_call, _at("2026-12-10"))[0].code == "balance", "one choice near the date is no habit"
+    every_day = _state([_ivr("balance", _at(f"2026-11-{d:02d}")) for d in range(4, 28)])
+    offers = _menu(every_day, _at("2026-12-15"))  # 3 of 24 choices near the 15th: what chance gives
+    assert offers[0].code == "balance" and offers[0].reason == "您常选择余额查询"
 
 
 def test_a_failed_app_transfer_ten_minutes_before_puts_transfer_first():

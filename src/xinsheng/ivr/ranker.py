@@ -12,7 +12,7 @@ part               weight  value
 ``month_end``      2.0     share of month-end choices, in the month's last 3 days
 ``pay_day``        2.0     share of choices within a day of today's day of month (a pay
                            day such as the 10th or 15th: from 2 such choices, not on the
-                           month's first or last 3 days, which ``month_*`` cover)
+                           month's first or last 3 days, which ``month_*`` cover; beyond chance)
 ``habit``          1.0     share of the caller's choices here, decayed (half-life 60 days)
 ``weekday``        0.5     share of choices on this weekday (from 3 choices on that day)
 ``hour``           0.3     share of choices in this 4-hour block (from 3 in that block)
@@ -43,6 +43,8 @@ STATIC_PRIOR = 0.3
 HABIT_MIN_CALLS = 1
 #: the pay-day part counts from this many of the caller's choices within a day of today's date
 PAY_DAY_MIN_CALLS = 2
+#: ... and at least this many times what chance would put there
+PAY_DAY_LIFT = 3.0
 APP_TRANSFER_WINDOW_S = 3600
 REDEMPTION_WINDOW_S = 14 * 86400
 ELDERLY_AGE = 65
@@ -91,16 +93,30 @@ def _period_parts(entries: dict, at: datetime, tz: str) -> dict[str, dict[str, f
         key = "ms" if part == "start" else "me"
         parts[f"month_{part}"] = _shares(entries, lambda e: e[key])
     else:
-        near = [str(d) for d in (day.day - 1, day.day, day.day + 1)]
-        pay_day = {code: sum((e.get("dm") or {}).get(d, 0) for d in near) for code, e in entries.items()}
-        if sum(pay_day.values()) >= PAY_DAY_MIN_CALLS:
-            parts["pay_day"] = _shares(pay_day, lambda count: count)
+        pay_day = _pay_day(entries, day.day)
+        if pay_day:
+            parts["pay_day"] = _shares(pay_day, lambda excess: excess)
     wd, hb = day.weekday(), day.hour // 4
     if sum(e["dw"][wd] for e in entries.values()) >= 3:
         parts["weekday"] = _shares(entries, lambda e: e["dw"][wd])
     if sum(e["hb"][hb] for e in entries.values()) >= 3:
         parts["hour"] = _shares(entries, lambda e: e["hb"][hb])
     return parts
+
+
+def _pay_day(entries: dict, day: int) -> dict[str, float]:
+    """Per option, its choices within a day of ``day`` beyond what chance gives (3 days of a
+    month's 30.4); only options with at least :data:`PAY_DAY_MIN_CALLS` such choices and at
+    least :data:`PAY_DAY_LIFT` times the chance count, so a frequent caller's scattered
+    choices make no pay day."""
+    near = [str(d) for d in (day - 1, day, day + 1)]
+    out = {}
+    for code, e in entries.items():
+        count = sum((e.get("dm") or {}).get(d, 0) for d in near)
+        chance = e["n"] * 3 / 30.4
+        if count >= PAY_DAY_MIN_CALLS and count >= PAY_DAY_LIFT * chance:
+            out[code] = count - chance
+    return out
 
 
 def _context_parts(state: dict, at: datetime, ctx: Context) -> dict[str, dict[str, float]]:

@@ -149,6 +149,10 @@ def _register() -> None:
 
     app.add_typer(speech_app, name="speech")
 
+    from xinsheng.segments.cli import segments_app
+
+    app.add_typer(segments_app, name="segments")
+
 
 _register()
 

@@ -24,11 +24,12 @@ def api_routers() -> list[APIRouter]:
     from xinsheng.knowledge.views import assist_router, router as knowledge
     from xinsheng.speech.views import router as speech
     from xinsheng.nba.views import router as nba
+    from xinsheng.segments.views import router as segments
     from xinsheng.surveys.views import router as surveys
     from xinsheng.profiles.views import router as profiles
 
     return [ingest, customers, insights, identity, audit, knowledge, assist_router, cases, ivr, surveys,
-            journeys, improvements, profiles, nba, experience, speech]
+            journeys, improvements, profiles, nba, experience, speech, segments]
 
 
 def page_routers() -> list[APIRouter]:
@@ -45,6 +46,7 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.journeys.experience_pages import router as experience_pages
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.nba.pages import router as nba_pages
+    from xinsheng.segments.pages import router as segment_pages
     from xinsheng.quality.pages import router as quality_pages
     from xinsheng.shell.pages import router as shell
     from xinsheng.profiles.pages import router as profile_pages
@@ -54,4 +56,4 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys, experience_pages, profile_pages, nba_pages, revenue_risk, improvements, quality_pages]
+            journeys, experience_pages, profile_pages, nba_pages, revenue_risk, improvements, quality_pages, segment_pages]

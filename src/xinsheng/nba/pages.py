@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from xinsheng.customers.views import Reader, check_access
 from xinsheng.deps import Audit, SessionDep, require
+from xinsheng.nba.catalogue import active_catalogue
 from xinsheng.nba.i18n import TEXTS
 from xinsheng.nba.service import next_best_actions, record_outcome
 from xinsheng.web.i18n import TEXTS as WEB_TEXTS, pick_lang
@@ -18,9 +19,12 @@ router = APIRouter(dependencies=[require("customers.read")])
 
 
 def _panel(request: Request, session, me, ref: str, recorded: str | None = None):
-    ranking = next_best_actions(session, ref, limit=5, lang=pick_lang(request))
-    return render(request, "nba/_panel.html", {"ref": ref, "ranking": ranking, "recorded": recorded,
-                                               "can_write": me.can("nba.write")})
+    lang = pick_lang(request)
+    cat = active_catalogue()
+    ranking = next_best_actions(session, ref, limit=5, lang=lang, catalogue=cat)
+    return render(request, "nba/_panel.html", {
+        "ref": ref, "ranking": ranking, "recorded": recorded, "can_write": me.can("nba.write"),
+        "labels": {o.code: o.name(lang) for o in cat.offers}})
 
 
 @router.get("/customers/{customer_ref}/next-best-actions", response_class=HTMLResponse)

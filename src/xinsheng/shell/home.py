@@ -26,6 +26,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool("monitor", "/cases/monitor", "cases.monitor"),
     Tool("hot", "/hot-issues", "voc.read"),
     Tool("journeys", "/journeys", "metrics.read"),
+    Tool("segments", "/segments", "metrics.read"),
     Tool("revenue_risk", "/revenue-at-risk", "metrics.read"),
     Tool("experience", "/experience", "metrics.read"),
     Tool("satisfaction", "/satisfaction", "surveys.read"),

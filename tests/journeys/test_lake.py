@@ -32,3 +32,38 @@ def test_refresh_copies_only_new_rows(engine, tmp_path):
     assert rows == [("app", "x", None, 1772366400000), ("app", "y", None, 1772366400000),
                     ("phone", "call", "x", 1772366400000)]
     assert refresh(engine, tmp_path, rebuild=True)["copied"] == 3
+
+
+def _lake_ids(home) -> list[int]:
+    return [r[0] for r in duckdb.sql(f"SELECT id FROM read_parquet('{lake_dir(home)}/part-*.parquet') ORDER BY id")
+            .fetchall()]
+
+
+def test_after_retention_the_lake_keeps_nothing_the_database_lost(engine, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from sqlalchemy import delete, select, update
+
+    from xinsheng.config import get_settings
+    from xinsheng.interactions.models import Interaction
+    from xinsheng.retention.service import run_retention
+
+    monkeypatch.setenv("XINSHENG_HOME", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        write_log(engine, [("a", "app:x", T), ("a", "app:y", T), ("b", "phone:call", T)])
+        with engine.begin() as conn:
+            ids = sorted(conn.scalars(select(Interaction.id)))
+            conn.execute(update(Interaction).where(Interaction.id == ids[2]).values(text="我的卡被冻结了"))
+        assert refresh(engine, tmp_path)["copied"] == 3 and _lake_ids(tmp_path) == ids
+        with engine.begin() as conn:  # a contact erased in the database after it was copied
+            conn.execute(delete(Interaction).where(Interaction.id == ids[0]))
+        run_retention(engine, apply=False, now=T + timedelta(days=365 * 30))  # a dry run changes nothing
+        assert refresh(engine, tmp_path)["rebuilt"] is False and _lake_ids(tmp_path) == ids
+        report = run_retention(engine, apply=True, now=T + timedelta(days=365 * 30))
+        assert next(r for r in report["rules"] if r["rule"] == "interaction_texts")["applied"] == 1
+        state = refresh(engine, tmp_path)
+        assert state["rebuilt"] is True and _lake_ids(tmp_path) == ids[1:]
+        assert refresh(engine, tmp_path)["rebuilt"] is False  # once
+    finally:
+        get_settings.cache_clear()

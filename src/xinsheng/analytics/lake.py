@@ -8,8 +8,9 @@ into Parquet. Once there are more than :data:`COMPACT_AT` parts they are merged 
 Never a full re-export per query: a query first calls :func:`refresh`, which costs one
 indexed ``id > watermark`` probe when nothing is new.
 
-Rows are copied as they were at export: an interaction changed or erased later in the
-database stays as copied until ``xinsheng journeys refresh --rebuild``.
+Rows are copied as they were at export. Whatever changes or removes rows already copied
+(retention, an erasure) calls :func:`mark_stale`; the next refresh then copies everything
+again, once, so the lake never keeps a contact the database no longer has.
 """
 from __future__ import annotations
 
@@ -25,9 +26,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-__all__ = ["lake_dir", "refresh", "parquet_relation", "COMPACT_AT", "watermark"]
+__all__ = ["lake_dir", "refresh", "parquet_relation", "COMPACT_AT", "watermark", "mark_stale", "STALE"]
 
 COMPACT_AT = 64
+#: rows sorted by touchpoint, then customer and time: a funnel's step events sit in a few row
+#: groups, which DuckDB finds by their min/max and reads alone (each already in customer order)
+ORDER = "ORDER BY channel, event, customer_id, t"
 BATCH = 50_000
 _PART = re.compile(r"^part-(\d{12})-(\d{12})\.parquet$")
 _TYPES = ("{'id': 'BIGINT', 'customer_id': 'BIGINT', 'channel': 'VARCHAR', 'event': 'VARCHAR', 't': 'BIGINT', "
@@ -36,6 +40,20 @@ _EMPTY = ("(SELECT CAST(NULL AS BIGINT) AS id, CAST(NULL AS BIGINT) AS customer_
           "CAST(NULL AS VARCHAR) AS event, CAST(NULL AS BIGINT) AS t, CAST(NULL AS VARCHAR) AS outcome, "
           "CAST(NULL AS VARCHAR) AS topic, CAST(NULL AS INTEGER) AS birth_year, CAST(NULL AS VARCHAR) AS segment "
           "WHERE 1 = 0)")
+
+
+#: a file in a lake's folder: the rows already copied may be out of date, copy them again
+STALE = ".stale"
+
+
+def mark_stale(home: Path) -> list[Path]:
+    """Mark every lake under ``XINSHENG_HOME/lake`` stale (the next refresh rebuilds it);
+    answer the lakes marked. Called after the database changed or removed rows already copied."""
+    root = Path(home) / "lake"
+    marked = [d for d in sorted(root.iterdir()) if d.is_dir()] if root.is_dir() else []
+    for d in marked:
+        (d / STALE).write_text("rows changed after they were copied\n", encoding="utf-8")
+    return marked
 
 
 def lake_dir(home: Path) -> Path:
@@ -109,7 +127,7 @@ def _write_part(lake: Path, rows: list[tuple]) -> Path:
     tmp_parquet = final.with_suffix(".tmp")
     con = duckdb.connect()
     try:
-        con.execute(f"COPY (SELECT * FROM read_csv({tmp_csv!r}, header = false, columns = {_TYPES}) ORDER BY customer_id, t) "
+        con.execute(f"COPY (SELECT * FROM read_csv({tmp_csv!r}, header = false, columns = {_TYPES}) {ORDER}) "
                     f"TO {str(tmp_parquet)!r} (FORMAT parquet)")
     finally:
         con.close()
@@ -129,7 +147,7 @@ def _compact(lake: Path) -> None:
     files = [str(p) for _, _, p in parts]
     con = duckdb.connect()
     try:
-        con.execute(f"COPY (SELECT * FROM read_parquet({files!r}) ORDER BY customer_id, t) TO {str(tmp)!r} (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * FROM read_parquet({files!r}) {ORDER}) TO {str(tmp)!r} (FORMAT parquet)")
     finally:
         con.close()
     for _, _, path in parts:
@@ -142,6 +160,10 @@ def refresh(db: Engine, home: Path, *, rebuild: bool = False) -> dict:
     lake = lake_dir(home)
     copied, parts = 0, 0
     with _locked(lake):
+        stale = lake / STALE
+        if stale.exists():  # removed before copying: a mark made meanwhile is kept for the next refresh
+            stale.unlink()
+            rebuild = True
         if rebuild:
             for _, _, path in _parts(lake):
                 path.unlink()
@@ -155,6 +177,7 @@ def refresh(db: Engine, home: Path, *, rebuild: bool = False) -> dict:
             parts += 1
             after = rows[-1][0]
         _compact(lake)
-        state = {"copied": copied, "new_parts": parts, "watermark": watermark(lake), "parts": len(_parts(lake))}
+        state = {"copied": copied, "new_parts": parts, "watermark": watermark(lake), "parts": len(_parts(lake)),
+                 "rebuilt": rebuild}
     (lake / "_last_refresh.json").write_text(json.dumps(state))
     return state

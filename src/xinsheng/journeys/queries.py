@@ -21,6 +21,7 @@ from xinsheng.journeys.definitions import Step
 __all__ = ["funnel_sql", "paths_sql", "help_sql", "segment_condition", "SEGMENTS"]
 
 _FRAME = "(PARTITION BY c ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+_SHIFT = 2 ** 48  # ms since the period's start, below 2^48 (8,900 years)
 #: segment filters on the events relation (``e``); ``elderly``: 65 or older in the period's year
 SEGMENTS = ("all", "elderly", "mass", "affluent", "private")
 
@@ -36,6 +37,14 @@ def segment_condition(segment: str | None, year: int) -> str:
 def _steps_values(steps: tuple[Step, ...]) -> str:
     rows = ", ".join(f"({i}, {sql_str(s.channel)}, {sql_str(s.event)})" for i, s in enumerate(steps, 1))
     return f"steps(step, channel, event) AS (VALUES {rows})"
+
+
+def _pushdown(steps: tuple[Step, ...]) -> str:
+    """The steps' channels and events as plain IN filters, so the scan skips what cannot match
+    (Parquet row groups by their min/max, PostgreSQL rows before the join)."""
+    chans = ", ".join(sql_str(c) for c in sorted({s.channel for s in steps}))
+    events = ", ".join(sql_str(e) for e in sorted({s.event for s in steps}))
+    return f" AND e.channel IN ({chans}) AND e.event IN ({events})"
 
 
 def _passes(n: int, window_ms: int) -> list[str]:
@@ -54,16 +63,20 @@ def _passes(n: int, window_ms: int) -> list[str]:
     return ctes
 
 
-def _asof(n: int, window_ms: int, t_to: int) -> list[str]:
+def _asof(n: int, window_ms: int, t_from: int, t_to: int) -> list[str]:
     """DuckDB: the same answer by ASOF joins (sort-merge, no window frames). Among the valid
     rows of a step, the attempt start ``b`` never decreases with time (a later row has every
     earlier row's candidates), so the latest earlier valid row of step k−1 carries the
-    maximum: exactly what ``ASOF JOIN … ON e.t > p.t`` finds."""
-    ctes = [f"v1 AS (SELECT c, t, t AS b, CAST(NULL AS BIGINT) AS g FROM ev WHERE step = 1 AND t < {t_to})"]
+    maximum: exactly what ``ASOF JOIN … ON e.k > p.k`` finds. ``k`` packs (customer, time)
+    into one HUGEINT (customer × 2^48 + milliseconds since ``t_from``), so the join is one
+    merge over a single sort key instead of a hash partition per customer; a match of
+    another customer is dropped by ``p.c = e.c``."""
+    key = f"CAST(c AS HUGEINT) * {_SHIFT} + (t - {int(t_from)})"
+    ctes = [f"v1 AS (SELECT c, t, {key} AS k, t AS b, CAST(NULL AS BIGINT) AS g FROM ev WHERE step = 1 AND t < {t_to})"]
     for k in range(2, n + 1):
-        ctes.append(f"v{k} AS (SELECT e.c AS c, e.t AS t, p.b AS b, e.t - p.t AS g "
-                    f"FROM (SELECT c, t FROM ev WHERE step = {k}) AS e "
-                    f"ASOF JOIN v{k - 1} AS p ON e.c = p.c AND e.t > p.t WHERE e.t <= p.b + {window_ms})")
+        ctes.append(f"v{k} AS (SELECT e.c AS c, e.t AS t, e.k AS k, p.b AS b, e.t - p.t AS g "
+                    f"FROM (SELECT c, t, {key} AS k FROM ev WHERE step = {k}) AS e "
+                    f"ASOF JOIN v{k - 1} AS p ON e.k > p.k WHERE p.c = e.c AND e.t <= p.b + {window_ms})")
     union = " UNION ALL ".join(f"SELECT c, t, {k} AS step, b, g FROM v{k}" for k in range(1, n + 1))
     return ctes + [f"valid AS ({union})"]
 
@@ -76,10 +89,10 @@ def _reached(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, 
         _steps_values(steps),
         f"ev AS (SELECT e.customer_id AS c, e.t AS t, s.step AS step FROM {events} AS e "
         f"JOIN steps AS s ON e.channel = s.channel AND e.event = s.event "
-        f"WHERE e.customer_id IS NOT NULL AND e.t >= {t_from} AND e.t < {t_to + window_ms}{seg})",
+        f"WHERE e.customer_id IS NOT NULL AND e.t >= {t_from} AND e.t < {t_to + window_ms}{_pushdown(steps)}{seg})",
     ]
     if asof:
-        ctes += _asof(n, window_ms, t_to)
+        ctes += _asof(n, window_ms, t_from, t_to)
     else:
         ctes.append(f"p1 AS (SELECT c, t, step, CASE WHEN step = 1 AND t < {t_to} THEN t END AS b, "
                     f"CAST(NULL AS BIGINT) AS g FROM ev)")
@@ -93,6 +106,8 @@ def _reached(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, 
 def funnel_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str = "",
                *, asof: bool = False) -> str:
     """Rows (step, customers, median gap ms, p90 gap ms), one per step in order."""
+    if asof:
+        return _funnel_asof(events, steps, window_ms, t_from, t_to, seg)
     ctes = _reached(events, steps, window_ms, t_from, t_to, seg, asof)
     ctes.append("firsts AS (SELECT step, g FROM (SELECT step, g, "
                 "ROW_NUMBER() OVER (PARTITION BY c, step ORDER BY t) AS rn FROM valid WHERE step > 1) AS f "
@@ -104,6 +119,18 @@ def funnel_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int
     return ("WITH " + ", ".join(ctes) +
             " SELECT counts.step, counts.customers, gaps.med, gaps.p90 FROM counts "
             "LEFT JOIN gaps ON gaps.step = counts.step ORDER BY counts.step")
+
+
+def _funnel_asof(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str) -> str:
+    """DuckDB's funnel: a customer's furthest step is at least k exactly when they have a
+    valid step-k row, so each step's count is the distinct customers of ``v{k}``, and its
+    gap is the one of the customer's first row there (``arg_min``); no union, no window."""
+    n = len(steps)
+    ctes = _reached(events, steps, window_ms, t_from, t_to, seg, True)[:-2]  # up to v{n}
+    per_step = " UNION ALL ".join(
+        f"SELECT {k} AS step, COUNT(*) AS customers, QUANTILE_CONT(g, 0.5) AS med, QUANTILE_CONT(g, 0.9) AS p90 "
+        f"FROM (SELECT c, ARG_MIN(g, t) AS g FROM v{k} GROUP BY c) AS f{k}" for k in range(1, n + 1))
+    return "WITH " + ", ".join(ctes) + f" {per_step} ORDER BY step"
 
 
 def paths_sql(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str = "",

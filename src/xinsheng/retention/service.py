@@ -8,7 +8,10 @@
 | ``expired_sessions`` | web sessions past their lifetime | at once | deleted |
 
 ``run_retention(engine, apply=False)`` only counts (dry run); ``apply=True`` acts, in
-batches, each committed, so an interrupted run is simply run again.
+batches, each committed, so an interrupted run is simply run again. When it changed any
+interaction or customer, the analytic lakes under ``XINSHENG_HOME/lake`` are marked stale
+(:func:`xinsheng.analytics.lake.mark_stale`): their next refresh copies the rows again, so
+no copy keeps what retention removed.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, func, not_, or_, select, update
 from sqlalchemy.engine import Engine
 
+from xinsheng.analytics.lake import mark_stale
 from xinsheng.audit.actions import append, sanctioned_removal
 from xinsheng.audit.models import AuditEntry
 from xinsheng.cases.models import OPEN_STATUSES, Case
@@ -128,6 +132,8 @@ def run_retention(engine: Engine, *, apply: bool, now: datetime | None = None) -
         rules[1].applied = _in_batches(engine, Customer.id, _inactive(cust_cut), _anonymise_customers)
         with session_scope(engine) as session:
             sessions.applied = do_purge_sessions(session)
+        if rules[0].applied or rules[1].applied:
+            mark_stale(s.home)
     rules.append(_purge_audit(engine, now - _years(s.retention_audit_years), apply))
     rules.append(sessions)
     report = {"mode": "apply" if apply else "dry-run", "as_of": now.isoformat(),

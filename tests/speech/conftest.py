@@ -33,18 +33,20 @@ def settings(model_dir) -> SpeechSettings:
 
 @pytest.fixture(scope="session")
 def speak(tmp_path_factory):
-    """``speak(text) -> (samples, rate)``: espeak-ng's voice (22 050 Hz mono), cached."""
+    """``speak(text, pitch=50) -> (samples, rate)``: espeak-ng's voice (22 050 Hz mono),
+    cached; ``pitch`` 0–99 (espeak's -p) makes a lower or higher voice."""
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed (scripts/test-deps.sh installs it)")
     folder = tmp_path_factory.mktemp("espeak")
-    cache: dict[str, tuple[np.ndarray, int]] = {}
+    cache: dict[tuple[str, int], tuple[np.ndarray, int]] = {}
 
-    def _speak(text: str) -> tuple[np.ndarray, int]:
-        if text not in cache:
+    def _speak(text: str, pitch: int = 50) -> tuple[np.ndarray, int]:
+        if (text, pitch) not in cache:
             path = folder / f"{len(cache)}.wav"
-            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
-            cache[text] = sf.read(path, dtype="float32")
-        return cache[text]
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-p", str(pitch), "-w", str(path), text],
+                           check=True)
+            cache[text, pitch] = sf.read(path, dtype="float32")
+        return cache[text, pitch]
 
     return _speak
 
@@ -58,6 +60,15 @@ def stereo(agent: tuple[np.ndarray, int], customer: tuple[np.ndarray, int], gap:
     out[: len(a), 0] = a
     out[len(a) + pad: len(a) + pad + len(c), 1] = c
     return out, rate
+
+
+def mono_call(parts: list[tuple[np.ndarray, int]], gaps: list[float]) -> tuple[np.ndarray, int]:
+    """Pieces of speech one after the other on one channel, ``gaps[i]`` seconds after piece i."""
+    rate = parts[0][1]
+    out = []
+    for (samples, _), gap in zip(parts, gaps + [0.3], strict=True):
+        out += [samples, np.zeros(int(gap * rate), dtype=np.float32)]
+    return np.concatenate(out), rate
 
 
 def write(path: Path, samples: np.ndarray, rate: int, **kwargs) -> Path:

@@ -6,7 +6,7 @@ import re
 import numpy as np
 from scipy.signal import resample_poly
 
-from tests.speech.conftest import stereo, write
+from tests.speech.conftest import mono_call, stereo, write
 from xinsheng.speech.transcribe import transcribe_file
 
 AGENT = "Good morning, thank you for calling the bank. How can I help you?"
@@ -64,3 +64,25 @@ def test_telephony_8khz_mu_law_and_ogg_and_mp3_decode(tmp_path, speak, speech_en
         customer = " ".join(t["text"] for t in result.turns if t["speaker"] == "customer")
         assert recall(CUSTOMER, customer) >= 0.6, (path.name, customer)
     assert transcribe_file(files[0], speech_engine, settings).source_rate == 8000
+
+
+def test_mono_two_voices_are_told_apart_by_pitch_across_a_long_pause(tmp_path, speak, speech_engine, settings):
+    """The customer (a higher voice) pauses 1.5 s and goes on: pause-based turns would hand
+    the second sentence to the agent; the pitch keeps it the customer's."""
+    agent, customer, more = (speak(AGENT, pitch=10), speak(CUSTOMER, pitch=90),
+                             speak("It is the one I opened last year.", pitch=90))
+    path = write(tmp_path / "mono.wav", *mono_call([agent, customer, more, speak("Certainly.", pitch=10)],
+                                                   gaps=[0.6, 1.5, 0.6]))
+    result = transcribe_file(path, speech_engine, settings)
+    assert result.ok and (result.layout, result.speakers_by) == ("mono", "pitch"), result
+    assert [t["speaker"] for t in result.turns] == ["agent", "customer", "agent"], result.turns
+    customer_text = result.turns[1]["text"]
+    assert recall(CUSTOMER, customer_text) >= 0.7 and "opened" in customer_text.lower()
+    assert "certainly" in result.turns[2]["text"].lower()
+
+
+def test_one_voice_falls_back_to_pause_based_turns(tmp_path, speak, speech_engine, settings):
+    path = write(tmp_path / "mono.wav", *mono_call([speak(AGENT), speak(CUSTOMER)], gaps=[1.2]))
+    result = transcribe_file(path, speech_engine, settings)
+    assert result.speakers_by == "pause"
+    assert [t["speaker"] for t in result.turns] == ["agent", "customer"]

@@ -28,3 +28,25 @@ def test_chinese_pieces_join_without_a_space():
     turns = mono_turns([Segment(0.0, 1.0, "您好"), Segment(1.1, 2.0, "请问")], pause_seconds=0.8)
     assert turns[0]["text"] == "您好请问"
     assert transcript_text(turns) == "agent: 您好请问"
+
+
+def test_two_voices_split_by_pitch_and_one_voice_is_not_split():
+    from xinsheng.speech.diarise import two_voices
+
+    assert two_voices([110.0, 220.0, 225.0, 105.0], [0, 1, 1, 1], pause=0.8) == [0, 1, 1, 0]
+    assert two_voices([230.0, 110.0], [0, 1], pause=0.8) == [0, 1]  # the first voice is the agent's
+    assert two_voices([110.0, 118.0, 121.0], [0, 1, 1], pause=0.8) is None  # under 3 semitones apart
+    # no pitch: the previous voice after a short gap, the other one after a pause
+    assert two_voices([110.0, None, 220.0, None], [0, 0.2, 1, 2.0], pause=0.8) == [0, 0, 1, 0]
+
+
+def test_segment_pitch_of_a_pulse_train_is_its_rate():
+    import numpy as np
+
+    from xinsheng.speech.diarise import segment_pitch
+
+    for hz in (100, 125, 200):  # a glottal-like pulse train: one decaying click every 1/hz s
+        t = np.arange(16000) / 16000
+        since = ((t * hz) % 1.0) / hz  # seconds since the last click
+        samples = (np.exp(-since * 300) * np.sin(2 * np.pi * 700 * since)).astype(np.float32)
+        assert abs(segment_pitch(samples, Segment(0.0, 1.0, "")) - hz) / hz < 0.03

@@ -58,7 +58,7 @@ def interaction_record(result: Transcript, contact: Contact, external_id: str) -
         "ended_at": (started + timedelta(seconds=result.duration or 0)).isoformat(),
         "customer_ref": contact.customer_ref, "agent_ref": contact.agent_ref, "text": text,
         "attributes": {"recording": {"duration": result.duration, "layout": result.layout,
-                                     "turns": len(result.turns)}},
+                                     "speakers_by": result.speakers_by, "turns": len(result.turns)}},
     }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from xinsheng.speech.audio import decode, same_signal
+from xinsheng.speech.diarise import pitch_turns
 from xinsheng.speech.engines import Engine, load_engine, model_path
 from xinsheng.speech.errors import RecordingError
 from xinsheng.speech.settings import SpeechSettings
@@ -28,6 +29,7 @@ class Transcript:
     layout: str | None = None  # "stereo" (one speaker a channel) or "mono" (pause-based turns)
     source_rate: int | None = None
     codec: str | None = None
+    speakers_by: str | None = None  # "channel" (stereo), "pitch" or "pause" (mono; see diarise.py)
     error: str | None = None
 
     @property
@@ -37,7 +39,7 @@ class Transcript:
     def to_dict(self) -> dict:
         return {"file": self.file, "ok": self.ok, "error": self.error, "duration": self.duration,
                 "layout": self.layout, "source_rate": self.source_rate, "codec": self.codec,
-                "turns": self.turns}
+                "speakers_by": self.speakers_by, "turns": self.turns}
 
 
 def transcribe_source(source: str | Path | IO[bytes], engine: Engine, settings: SpeechSettings,
@@ -49,9 +51,13 @@ def transcribe_source(source: str | Path | IO[bytes], engine: Engine, settings: 
     if audio.channels.shape[0] == 2 and not same_signal(audio.channels):
         agent = engine.transcribe(audio.channels[settings.agent_channel])
         customer = engine.transcribe(audio.channels[1 - settings.agent_channel])
-        result.turns, result.layout = stereo_turns(agent, customer), "stereo"
+        result.turns, result.layout, result.speakers_by = stereo_turns(agent, customer), "stereo", "channel"
     else:
-        result.turns, result.layout = mono_turns(engine.transcribe(audio.channels[0]), settings.pause_seconds), "mono"
+        segments = engine.transcribe(audio.channels[0])
+        result.layout, result.speakers_by = "mono", "pitch"
+        result.turns = pitch_turns(audio.channels[0], segments, settings.pause_seconds)
+        if result.turns is None:
+            result.turns, result.speakers_by = mono_turns(segments, settings.pause_seconds), "pause"
     if not result.turns:
         raise RecordingError("no speech recognised (silence, noise or a language the model does not know)")
     return result

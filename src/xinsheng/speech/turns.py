@@ -4,7 +4,8 @@
 - **Stereo** (agent and customer on separate channels): each channel is transcribed on its
   own, its segments get that channel's speaker, and the turns of both are merged by start
   time. Exact: the speaker is the channel.
-- **Mono**: a simple pause-based diarisation, no voice model: segments closer than
+- **Mono** (when ``diarise.pitch_turns`` finds no two clear voices): a pause-based
+  diarisation, no voice model: segments closer than
   ``pause_seconds`` belong to one turn, and each longer pause hands the turn to the other
   speaker, starting with the agent (who answers the call). Right for a plain question-and-
   answer call; wrong when one person pauses and goes on, or when both talk at once.
@@ -35,7 +36,7 @@ def mono_turns(segments: list[Segment], pause_seconds: float) -> list[dict]:
         if turns and seg.start - turns[-1]["end"] < pause_seconds:
             last = turns[-1]
             last["end"] = max(last["end"], seg.end)
-            last["text"] = _join(last["text"], seg.text)
+            last["text"] = join_text(last["text"], seg.text)
             continue
         if turns:
             speaker = 1 - speaker
@@ -43,7 +44,7 @@ def mono_turns(segments: list[Segment], pause_seconds: float) -> list[dict]:
     return turns
 
 
-def _join(left: str, right: str) -> str:
+def join_text(left: str, right: str) -> str:
     """Join two pieces of text: with a space between Latin words, without one in Chinese."""
     if left and right and left[-1].isascii() and right[0].isascii():
         return f"{left} {right}"

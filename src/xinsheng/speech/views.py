@@ -40,6 +40,7 @@ class RecordingResult(BaseModel):
     audio_kept: bool
     duration: float
     layout: str
+    speakers_by: str
     turns: list[Turn]
 
 
@@ -73,7 +74,7 @@ async def post_recording(request: Request, engine: EngineDep, audit: Audit) -> R
                             detail={"duration": result.duration, "duplicate": stored["duplicate"],
                                     "audio_kept": stored["audio_kept"]})
     return RecordingResult(**stored, duration=result.duration, layout=result.layout,
-                           turns=masked_turns(result.turns))
+                           speakers_by=result.speakers_by, turns=masked_turns(result.turns))
 
 
 def _transcribe_and_store(db, filename: str, data: bytes, contact: Contact, settings: SpeechSettings):

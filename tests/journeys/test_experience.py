@@ -78,3 +78,22 @@ def test_an_empty_period_gives_zeros(engine, tmp_path):
         assert d["current"]["contacts"] == 0 and d["current"]["fcr"] == 0.0
         assert d["current"]["complaints_per_10k"] == 0.0 and d["current"]["nps"] == {"value": None, "n": 0}
         assert all(g["contacts"] == 0 for g in d["groups"])
+
+
+def test_a_stale_contacts_lake_is_copied_again(engine, tmp_path):
+    """After retention or an erasure (analytics.lake.mark_stale puts a .stale file in every
+    lake), the next query copies the contacts again: a deleted contact is gone."""
+    from sqlalchemy import delete
+
+    from xinsheng.analytics.contacts import contacts_dir
+    from xinsheng.interactions.models import Interaction
+    from xinsheng.journeys.service import analytic_engine
+
+    write_contacts(engine)
+    eng = analytic_engine(engine, tmp_path, "duckdb")
+    assert doc(eng, engine, tmp_path)["current"]["contacts"] == 8
+    with engine.begin() as conn:
+        conn.execute(delete(Interaction).where(Interaction.external_id == "k-11"))
+    assert doc(eng, engine, tmp_path)["current"]["contacts"] == 8  # copied as it was
+    (contacts_dir(tmp_path) / ".stale").write_text("")
+    assert doc(eng, engine, tmp_path)["current"]["contacts"] == 7

@@ -6,7 +6,8 @@ complaint flag).
   way :mod:`xinsheng.analytics.lake` copies the events (parts named by first and last
   interaction id, only ids above the watermark, batches, merged above 64 parts). The VOC
   analysis is copied with the contact (ingest stores it in the same transaction); a text
-  re-analysed later keeps its old sentiment here until ``refresh --rebuild``.
+  re-analysed later keeps its old sentiment here until ``refresh --rebuild``; a lake marked
+  stale (a ``.stale`` file, after retention or an erasure) is copied again at the next refresh.
 * PostgreSQL: :func:`contacts_source_pg`, the same columns straight from the tables.
 
 Columns: ``id, customer_id, channel, event, t, end_t`` (ms since the epoch, UTC; ``end_t``
@@ -153,6 +154,10 @@ def refresh_contacts(db: Engine, home: Path, *, rebuild: bool = False) -> dict:
     lake = contacts_dir(home)
     copied = 0
     with _locked(lake):
+        stale = lake / ".stale"  # analytics.lake.mark_stale marks every lake after retention or erasure
+        if stale.exists():  # removed before copying: a mark made meanwhile is kept for the next refresh
+            stale.unlink()
+            rebuild = True
         if rebuild:
             for _, _, path in _parts(lake):
                 path.unlink()

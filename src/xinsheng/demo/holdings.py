@@ -136,3 +136,15 @@ def make_holdings(rng: random.Random, customers: list[dict], interactions: list[
         "churn_kind": dict(sorted(kind.items())),
     }
     return rows, facts
+
+
+def score_churn(engine) -> dict | None:
+    """Learn and write the churn-risk scores once the demo bank is loaded (the revenue-at-risk
+    page and the profile cards show them); None when the bank is too small for a time split."""
+    from xinsheng.errors import InvalidInput
+    from xinsheng.profiles.churn import run
+
+    try:
+        return run(engine)
+    except (InvalidInput, ValueError):
+        return None

@@ -86,8 +86,12 @@ def refresh_command(rebuild: Annotated[bool, typer.Option("--rebuild", help="cop
     from xinsheng.config import get_settings
     from xinsheng.migrate import ready_engine
 
-    _print(refresh(ready_engine(), get_settings().home, rebuild=rebuild), as_json,
-           lambda d: [f"copied {d['copied']} interactions; {d['parts']} parts, up to id {d['watermark']}"])
+    from xinsheng.analytics.contacts import refresh_contacts
+
+    db, home = ready_engine(), get_settings().home
+    doc = {**refresh(db, home, rebuild=rebuild), "contacts": refresh_contacts(db, home, rebuild=rebuild)}
+    _print(doc, as_json, lambda d: [f"copied {d['copied']} interactions; {d['parts']} parts, up to id {d['watermark']}; "
+                                    f"{d['contacts']['copied']} service contacts for the KPIs"])
 
 
 @journeys_app.command("list")

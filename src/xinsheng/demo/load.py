@@ -75,6 +75,9 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
 
     surveys = load_surveys(engine, now)  # surveys after its contacts (demo/surveys.py)
     sweep = run_sweep(engine, now)  # last: the survey follow-up cases get their clocks' state too
+    from xinsheng.demo.holdings import score_churn
+
+    score_churn(engine)  # churn-risk scores for the revenue-at-risk page (profiles/churn.py)
     from xinsheng.demo.improvements import load_improvements
 
     improvements = load_improvements(engine, now, bank.facts.get("app_release"))  # demo/improvements.py

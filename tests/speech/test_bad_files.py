@@ -68,3 +68,22 @@ def test_the_cli_goes_on_after_bad_files_and_exits_1(tmp_path, speak, model_dir,
     lines = (out / "a_good.jsonl").read_text().splitlines()
     turn = json.loads(lines[0])
     assert set(turn) == {"speaker", "start", "end", "text"} and turn["speaker"] == "agent"
+
+
+def test_a_three_and_a_half_hour_recording_is_refused_from_its_header(tmp_path, speech_engine, settings):
+    """An 8 kHz 16-bit mono WAV of 3.5 h (201,600,000 data bytes, written as a sparse file:
+    no disk used): the default 3 h limit refuses it from its length, before decoding."""
+    import struct
+
+    rate, seconds = 8000, 3.5 * 3600
+    data_size = int(rate * 2 * seconds)
+    header = (b"RIFF" + struct.pack("<I", 36 + data_size) + b"WAVEfmt " +
+              struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16) + b"data" + struct.pack("<I", data_size))
+    path = tmp_path / "long.wav"
+    with path.open("wb") as fh:
+        fh.write(header)
+        fh.seek(len(header) + data_size - 1)
+        fh.write(b"\0")
+    assert settings.max_seconds == 3 * 3600
+    error = transcribe_file(path, speech_engine, settings).error
+    assert error.startswith("too long: 210.0 min; the limit is 180 min"), error

@@ -51,3 +51,20 @@ def test_the_page_is_in_one_language(client, client_as, engine):
         analyst.cookies.set("lang", lang)
         html = analyst.get("/revenue-at-risk").text
         assert not leaks(visible_text(html), lang), (lang, leaks(visible_text(html), lang))
+
+
+def test_the_page_uses_the_arithmetic_of_the_last_churn_run_until_the_data_change(client, client_as, engine,
+                                                                                 settings_env):
+    from xinsheng.profiles.risk import save_silence
+
+    add_customer(engine, {"customer_ref": "C-A", "advisor_ref": "RM1"})
+    _holdings(client, "C-A", 500_000, 450_000)
+    fake = {"customers": 7, "with_bad_experience": 0, "groups": {
+        g: {"customers": 7 if g == "no_bad" else 0, "churned": 0, "aum_lost": 0, "share": None, "share_of_bad": None,
+            "churn_rate": None} for g in ("complained", "silent", "no_bad")}}
+    with session_scope(engine) as s:
+        save_silence(s, fake, "2026-11-30")
+    analyst = client_as("analyst")
+    assert '<th scope="row">无不良体验</th><td>7</td>' in analyst.get("/revenue-at-risk").text
+    _holdings(client, "C-B" if add_customer(engine, {"customer_ref": "C-B"}) else "C-B", 100_000, 100_000)
+    assert '<th scope="row">无不良体验</th><td>2</td>' in analyst.get("/revenue-at-risk").text

@@ -144,4 +144,8 @@ def run(engine: Engine, horizon: int = 90) -> dict:
         raise InvalidInput("no holdings: load some with `xinsheng ingest FILE --kind holdings` first")
     report = evaluate(h, horizon)
     report["current"] = score_current(engine, h, report["horizon_days"])
+    from xinsheng.profiles.risk import save_silence, silence_arithmetic
+
+    with session_scope(engine) as session:
+        save_silence(session, silence_arithmetic(h), h.last_day.isoformat())  # for the revenue-at-risk page
     return report

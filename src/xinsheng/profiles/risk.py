@@ -26,7 +26,8 @@ from xinsheng.profiles.features import is_bad
 from xinsheng.profiles.models import CustomerProfile
 
 GROUPS = ("complained", "silent", "no_bad")
-AT_RISK = 0.3  # a score from which a customer is listed as at risk
+CACHE = "profiles/silence.json"  # under XINSHENG_HOME: written by ``profiles churn``, read by the page
+AT_RISK = 0.2  # a score from which a customer is listed as at risk (about 3 × the demo bank's base rate)
 
 
 def churn_point(series: list[tuple]) -> tuple[float, float] | None:
@@ -112,3 +113,38 @@ def at_risk(session: Session, me: Principal, now: datetime, limit: int = 50) -> 
                          key=lambda x: -x[1]) for k, d in by.items()}
     return {"customers": len(rows), "aum": round(sum(r[3] * (r[4] or 0.0) for r in rows), 2), "by": summary,
             "items": items, "topics": Counter(t for t, _ in last.values() if t)}
+
+
+def fingerprint(session: Session) -> list:
+    """What the arithmetic was computed from: the newest holding, contact and case ids."""
+    from sqlalchemy import func
+
+    from xinsheng.cases.models import Case
+    from xinsheng.profiles.models import Holding
+
+    return [session.scalar(select(func.max(m.id))) for m in (Holding, Interaction, Case)]
+
+
+def save_silence(session: Session, result: dict, as_of: str) -> None:
+    import json
+
+    from xinsheng.config import get_settings
+
+    path = get_settings().home / CACHE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {**result, "as_of": as_of, "fingerprint": fingerprint(session)}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def cached_silence(session: Session) -> dict | None:
+    """The arithmetic as the last ``profiles churn`` computed it, if the data have not changed since."""
+    import json
+
+    from xinsheng.config import get_settings
+
+    try:
+        doc = json.loads((get_settings().home / CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if doc.get("fingerprint") == fingerprint(session) else None
+

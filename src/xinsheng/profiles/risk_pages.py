@@ -13,7 +13,7 @@ from xinsheng.deps import SessionDep, require
 from xinsheng.profiles import pages as _texts  # noqa: F401  (the catalogue entries)
 from xinsheng.profiles.churn_data import load_history
 from xinsheng.profiles.models import CustomerProfile
-from xinsheng.profiles.risk import AT_RISK, at_risk, silence_arithmetic
+from xinsheng.profiles.risk import AT_RISK, at_risk, cached_silence, silence_arithmetic
 from xinsheng.web.i18n import Translator, pick_lang
 from xinsheng.web.templating import render
 
@@ -35,8 +35,10 @@ def revenue_at_risk(request: Request, session: SessionDep, me: Reader):
     figures = me.can("metrics.read")
     silence = None
     if figures:
-        history = load_history(session)
-        silence = silence_arithmetic(history) if history.series else None
+        silence = cached_silence(session)
+        if silence is None:  # no `profiles churn` run yet: computed now (seconds on a large bank)
+            history = load_history(session)
+            silence = silence_arithmetic(history) if history.series else None
     scored = bool(session.scalar(select(func.count()).select_from(CustomerProfile)
                                  .where(CustomerProfile.churn_risk.is_not(None))))
     risk = at_risk(session, me, utcnow()) if scored else None

@@ -37,3 +37,22 @@ def test_a_bad_catalogue_is_refused_with_its_line(text, line):
 
 def test_a_good_one_loads():
     assert [o.code for o in parse_catalogue(GOOD).offers] == ["a"]
+
+
+def test_the_banks_own_file_replaces_the_shipped_one_and_a_bad_one_is_refused(tmp_path, monkeypatch):
+    from xinsheng.config import get_settings
+    from xinsheng.nba.catalogue import active_catalogue
+
+    monkeypatch.setenv("XINSHENG_HOME", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        (tmp_path / "nba").mkdir()
+        own = tmp_path / "nba" / "catalogue.yaml"
+        own.write_text(GOOD, encoding="utf-8")
+        assert [o.code for o in active_catalogue().offers] == ["a"]
+        own.write_text(GOOD + "  - code: b\n    kind: care\n", encoding="utf-8")
+        with pytest.raises(CatalogueError) as err:
+            active_catalogue()
+        assert err.value.data["line"] == 5
+    finally:
+        get_settings.cache_clear()

@@ -163,4 +163,13 @@ def active_catalogue() -> Catalogue:
     from xinsheng.config import get_settings
 
     own = Path(get_settings().home) / "nba" / "catalogue.yaml"
-    return load_catalogue(own) if own.is_file() else shipped_catalogue()
+    if not own.is_file():
+        return shipped_catalogue()
+    st = own.stat()
+    return _own_catalogue(str(own), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4)
+def _own_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
+    """The bank's file, parsed again only when it changed (a bad edit is refused with its line)."""
+    return load_catalogue(Path(path))

@@ -34,6 +34,7 @@ class Lexicon:
     window: int
     normal: tuple[str, ...]
     breaks: re.Pattern
+    cues: tuple[tuple[str, str], ...]  # (cue, attitude), longest first
 
 
 @lru_cache(maxsize=1)
@@ -41,9 +42,11 @@ def lexicon() -> Lexicon:
     raw = yaml.safe_load(resources.files("xinsheng.nba").joinpath("data/concepts.yaml").read_text("utf-8"))
     words = "|".join(map(re.escape, raw["clause_words"]))
     chars = re.escape(raw["clause_breaks"])
+    cues = sorted(((c, kind) for kind, cs in raw["attitudes"].items() if kind != "like_not" for c in cs),
+                  key=lambda ck: len(ck[0]), reverse=True)
     return Lexicon(topics=raw["topics"], conditions=raw["conditions"], attitudes=raw["attitudes"],
                    negators=tuple(raw["negators"]), window=int(raw["negation_window"]),
-                   normal=tuple(raw["normal"]), breaks=re.compile(f"[{chars}]|{words}"))
+                   normal=tuple(raw["normal"]), breaks=re.compile(f"[{chars}]|{words}"), cues=tuple(cues))
 
 
 def _mask(text: str, words: list[str]) -> str:
@@ -55,11 +58,11 @@ def _mask(text: str, words: list[str]) -> str:
 def _attitudes(clause: str, lex: Lexicon) -> tuple[set[str], str]:
     """The attitudes present (cues matched longest first, negation applied) and the clause
     with the cues and the negators they consumed masked."""
-    cues = sorted(((c, kind) for kind, cs in lex.attitudes.items() if kind != "like_not" for c in cs),
-                  key=lambda ck: len(ck[0]), reverse=True)
     text = _mask(clause, lex.attitudes.get("like_not", []))
     found: set[str] = set()
-    for cue, kind in cues:
+    for cue, kind in lex.cues:
+        if cue not in text:
+            continue
         for m in re.finditer(re.escape(cue), text):
             before = text[max(0, m.start() - lex.window):m.start()]
             negated = any(n in before for n in lex.negators)
@@ -138,7 +141,13 @@ def _read_clause(clause: str, note: str, lex: Lexicon, reading: Reading) -> None
 
 
 def read_notes(notes: list[str]) -> Reading:
-    """Read every note; the first note that states a stance is the one given as reason."""
+    """Read every note; the first note that states a stance is the one given as reason.
+    (Readings are cached by the notes' texts: the same notes recur across customers.)"""
+    return _read(tuple(notes))
+
+
+@lru_cache(maxsize=4096)
+def _read(notes: tuple[str, ...]) -> Reading:
     lex = lexicon()
     reading = Reading()
     for note in notes:

@@ -25,8 +25,15 @@ _HELD = text(
 _TIER = text("SELECT value_tier FROM customer_profiles WHERE customer_id = :cid")
 
 
+_SEEN_TABLES: set[tuple[str, str]] = set()
+
+
 def _has_table(session: Session, name: str) -> bool:
-    return inspect(session.get_bind()).has_table(name)
+    """Whether the profiles domain's table is there (remembered once found: tables are not dropped)."""
+    key = (str(session.get_bind().url), name)
+    if key not in _SEEN_TABLES and inspect(session.get_bind()).has_table(name):
+        _SEEN_TABLES.add(key)
+    return key in _SEEN_TABLES
 
 
 def load_customer(session: Session, customer_ref: str) -> Customer:

@@ -39,3 +39,23 @@ def test_bad_rule_file_and_missing_transcript_exit_2_with_a_line(tmp_path):
     assert len(res.stderr.strip().splitlines()) == 1
     missing = run(["qa", "check", "--transcript", str(tmp_path / "none.jsonl")])
     assert missing.returncode == 2 and "none.jsonl" in missing.stderr
+
+
+def test_run_checks_the_stored_calls_once(engine, settings_env):
+    from tests.quality.builders import T0, add_calls
+
+    add_calls(engine, ["d02_fund_promise_no_disclosure", "d01_wealth_disclosed"])
+    env = settings_env
+
+    def qa_run(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "xinsheng", "qa", "run", "--json", *extra], env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    later = qa_run("--since", (T0.replace(hour=9, minute=30)).isoformat())  # d01 starts an hour after d02
+    assert later.returncode == 0, later.stderr
+    assert json.loads(later.stdout)["checked"] == 1
+    rest = json.loads(qa_run().stdout)
+    assert (rest["checked"], rest["failed_mandatory"]) == (1, 1)  # d02: the risk disclosure is missing
+    assert json.loads(qa_run().stdout)["checked"] == 0
+    bad = qa_run("--since", "yesterday")
+    assert bad.returncode == 2 and "--since" in bad.stderr

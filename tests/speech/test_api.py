@@ -86,3 +86,28 @@ def test_turns_and_text_are_masked_and_audio_kept_encrypted_when_asked(engine):
         assert "13812345678" not in row.turns[0]["text"] and "13812345678" not in text
         assert row.audio != audio and keyring().fernet.decrypt(row.audio) == audio
     assert stored["external_id"].startswith("rec-") and stored["audio_kept"] is True
+
+
+def test_kept_audio_is_re_encrypted_under_a_new_key(engine, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from xinsheng.config import get_settings
+    from xinsheng.speech.store import rotate_audio
+
+    result = Transcript("call.wav", turns=[{"speaker": "agent", "start": 0.0, "end": 1.0, "text": "hello"}],
+                        duration=1.0, layout="mono")
+    old = keyring().keys[0].decode()
+    stored = store_transcript(engine, result, Contact(started_at=datetime(2026, 11, 30, tzinfo=timezone.utc)),
+                              b"pretend-audio", engine_name="faster-whisper", model="tiny", keep_audio=True)
+    new = Fernet.generate_key().decode()
+    monkeypatch.setenv("XINSHENG_PII_KEYS", f"{new},{old}")
+    get_settings.cache_clear()
+    try:
+        assert rotate_audio(engine) == {"rows": 1, "reencrypted": 1}
+        assert rotate_audio(engine) == {"rows": 1, "reencrypted": 0}
+        with session_scope(engine) as session:
+            token = session.get(SpeechTranscript, stored["interaction_id"]).audio
+        assert Fernet(new.encode()).decrypt(token) == b"pretend-audio"  # the new key alone opens it
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

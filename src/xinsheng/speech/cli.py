@@ -62,6 +62,16 @@ def transcribe(
         raise typer.Exit(1)
 
 
+@speech_app.command("rotate-audio")
+def rotate_audio_command() -> None:
+    """Re-encrypt kept recordings under the current personal-data key (after `keys rotate`)."""
+    from xinsheng.migrate import ready_engine
+    from xinsheng.speech.store import rotate_audio
+
+    report = rotate_audio(ready_engine())
+    typer.echo(json.dumps(report))
+
+
 def _write_jsonl(out: Path, source: Path, turns: list[dict]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     lines = "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in turns)

@@ -82,3 +82,25 @@ def store_transcript(engine: Engine, result: Transcript, contact: Contact, data:
                 audio=keyring().fernet.encrypt(data) if keep_audio else None))
     return {"interaction_id": interaction_id, "source": contact.source, "external_id": external_id,
             "duplicate": report.duplicates > 0, "audio_kept": keep_audio and report.accepted > 0}
+
+
+def rotate_audio(engine: Engine, batch: int = 100) -> dict:
+    """Re-encrypt kept audio not under the current (first) key of ``XINSHENG_PII_KEYS``
+    (``xinsheng speech rotate-audio``, after ``xinsheng keys rotate``); batched, resumable."""
+    ring = keyring()
+    seen = rotated = 0
+    last = 0
+    while True:
+        with session_scope(engine) as session:
+            rows = session.scalars(select(SpeechTranscript).where(
+                SpeechTranscript.interaction_id > last, SpeechTranscript.audio.is_not(None))
+                .order_by(SpeechTranscript.interaction_id).limit(batch)).all()
+            for row in rows:
+                token = row.audio.decode("ascii")
+                if not ring.is_current(token):
+                    row.audio = ring.rotate(token).encode("ascii")
+                    rotated += 1
+            seen += len(rows)
+            last = rows[-1].interaction_id if rows else last
+        if len(rows) < batch:
+            return {"rows": seen, "reencrypted": rotated}

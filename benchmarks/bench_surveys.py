@@ -10,10 +10,15 @@ satisfaction query over many stored responses (SQLite in a temporary folder).
    ``run_invitations`` holds it. Baseline in the same run: the same loop matching triggers only.
    Seconds (median of ``--runs``) and the process's peak memory growth.
 2. ingest: ``xinsheng ingest --kind survey-responses`` of an NDJSON file of answers without
-   comments (each through ``do_answer`` in its own savepoint; bad scores open cases):
-   answers per second. Baseline: the same rows inserted with one executemany.
-3. query: ``satisfaction_report`` (overall, and ``by=channel``) over ``--stored`` responses,
-   median of ``--runs``; baseline ``SELECT count(*)`` of the same rows.
+   comments (plain answers stored a batch at a time, with the daily sums): answers per second.
+   Baselines in the same run: the same file one answer at a time through ``do_answer`` in its
+   own savepoint (the path before batching), and the rows inserted with one executemany.
+3. query: ``satisfaction_report`` (overall, and ``by=channel``) over ``--stored`` responses
+   (90 days from a moment inside a day: whole days from ``survey_daily``, two partial days
+   from the answers), and the Satisfaction page's queries (report, 13 weeks, response
+   rate, topics, follow-ups), median of ``--runs``. Baselines in the same run: the same
+   sums over every answer of the period (the query before the daily sums) and
+   ``SELECT count(*)``. ``--stored`` may list several sizes (``1000000,10000000``).
 """
 from __future__ import annotations
 
@@ -102,25 +107,38 @@ def _engine(folder: Path):
     return engine
 
 
-def bench_ingest(folder: Path, n: int) -> list:
-    from xinsheng.customers.actions import bulk_upsert_customers
-    from xinsheng.db import session_scope
-    from xinsheng.surveys.ingest import load_survey_file
-    from xinsheng.surveys.models import SurveyResponse
-
-    engine = _engine(folder)
-    with session_scope(engine) as s:
-        bulk_upsert_customers(s, [{"customer_ref": f"C{i}", "segment": "mass"} for i in range(1000)])
-    rng = random.Random(2)
-    path = folder / "answers.ndjson"
+def _answers_file(path: Path, n: int, seed: int, offset: int = 0) -> None:
+    rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
             metric = ("nps", "csat", "ces")[i % 3]
             score = {"nps": rng.randint(7, 10), "csat": rng.randint(3, 5), "ces": rng.randint(1, 5)}[metric]
             fh.write(json.dumps({"survey": metric, "score": score, "customer_ref": f"C{i % 1000}", "channel": "app",
-                                 "answered_at": (NOW - timedelta(seconds=i)).isoformat()}) + "\n")
+                                 "answered_at": (NOW - timedelta(seconds=i + offset)).isoformat()}) + "\n")
+
+
+def bench_ingest(folder: Path, n: int) -> list:
+    from xinsheng.customers.actions import bulk_upsert_customers
+    from xinsheng.db import session_scope
+    from xinsheng.surveys import ingest
+    from xinsheng.surveys.models import SurveyResponse
+
+    engine = _engine(folder)
+    with session_scope(engine) as s:
+        bulk_upsert_customers(s, [{"customer_ref": f"C{i}", "segment": "mass"} for i in range(1000)])
+    old_path, new_path = folder / "old.ndjson", folder / "new.ndjson"
+    _answers_file(old_path, n, 2)
+    _answers_file(new_path, n, 4, offset=n)
+    plain = ingest._plain
+    ingest._plain = lambda body, config: False  # every answer through do_answer: the path before batching
+    try:
+        t = time.perf_counter()
+        old = ingest.load_survey_file(old_path, engine)
+        old_took = time.perf_counter() - t
+    finally:
+        ingest._plain = plain
     t = time.perf_counter()
-    report = load_survey_file(path, engine)
+    report = ingest.load_survey_file(new_path, engine)
     took = time.perf_counter() - t
     rows = [{"dedup_key": f"b{i}", "survey": "nps", "metric": "nps", "score": 9, "via": "file",
              "answered_at": NOW, "analysis": {}} for i in range(n)]
@@ -128,66 +146,114 @@ def bench_ingest(folder: Path, n: int) -> list:
     with engine.begin() as conn:
         conn.execute(SurveyResponse.__table__.insert(), rows)
     base = time.perf_counter() - t
-    return [["ingest --kind survey-responses", f"{n:,} answers", f"{took:.2f} s", f"{report.accepted / took:,.0f} answers/s",
-             f"accepted {report.accepted:,}, rejected {report.rejected}"],
+    return [["ingest --kind survey-responses (batched)", f"{n:,} answers", f"{took:.2f} s",
+             f"{report.accepted / took:,.0f} answers/s", f"accepted {report.accepted:,}, rejected {report.rejected}"],
+            ["baseline: one at a time (do_answer each)", f"{n:,} answers", f"{old_took:.2f} s",
+             f"{old.accepted / old_took:,.0f} answers/s", "same run, the path before batching"],
             ["baseline: one executemany", f"{n:,} rows", f"{base:.2f} s", f"{n / base:,.0f} rows/s", "same run"]]
+
+
+def _fill(engine, n: int) -> None:
+    from xinsheng.surveys.daily import add_sums, display_tz, sums_of
+    from xinsheng.surveys.models import SurveyResponse
+
+    rng, tz = random.Random(3), display_tz()
+    chans = ["phone", "app", "branch", "wechat", "ivr"]
+    for start in range(0, n, 50_000):
+        batch = []
+        for i in range(start, min(n, start + 50_000)):
+            metric = ("nps", "csat", "ces")[i % 3]
+            lo, hi = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}[metric]
+            batch.append({"dedup_key": f"q{i}", "survey": metric, "metric": metric, "score": rng.randint(lo, hi),
+                          "via": "api", "channel": chans[i % 5], "segment": "mass",
+                          "answered_at": NOW - timedelta(seconds=(i * 7919) % (180 * 86400)), "analysis": {}})
+        with engine.begin() as conn:
+            conn.execute(SurveyResponse.__table__.insert(), batch)
+            from sqlalchemy.orm import Session
+
+            with Session(bind=conn) as s:
+                add_sums(s, sums_of(((r["answered_at"], r["metric"], r["score"], r["channel"], r["segment"], None)
+                                     for r in batch), tz))
+                s.flush()
+
+
+def _raw_report(s, since, until, by=None) -> dict:
+    """The query before the daily sums: the sums over every answer of the period."""
+    from sqlalchemy import select
+
+    from xinsheng.surveys import metrics as m
+
+    cols = (m.GROUP_COLUMNS[by], m.R.metric) if by else (m.R.metric,)
+    return {tuple(r[:len(cols)]): r[len(cols):] for r in s.execute(
+        m._period(select(*cols, *m._SUMS), since, until).group_by(*cols))}
+
+
+def _page(s, since, until) -> None:
+    from xinsheng.surveys import metrics as m
+
+    m.satisfaction_report(s, since=since, until=until, by="channel")
+    m.weekly(s, since=since, until=until)
+    m.response_rate(s, since=since, until=until)
+    m.detractor_topics(s, since=since, until=until)
+    m.followups(s, since=since, until=until)
+
+
+def _median_ms(engine, runs: int, fn) -> str:
+    from xinsheng.db import session_scope
+
+    times = []
+    for _ in range(runs):
+        with session_scope(engine) as s:
+            t = time.perf_counter()
+            fn(s)
+            times.append(time.perf_counter() - t)
+    return f"{statistics.median(times) * 1000:,.0f} ms"
 
 
 def bench_query(folder: Path, n: int, runs: int) -> list:
     from sqlalchemy import func, select
 
-    from xinsheng.db import session_scope
     from xinsheng.surveys.metrics import satisfaction_report
     from xinsheng.surveys.models import SurveyResponse
 
-    (folder / "q").mkdir()
-    engine = _engine(folder / "q")
-    rng = random.Random(3)
-    chans = ["phone", "app", "branch", "wechat", "ivr"]
-    with engine.begin() as conn:
-        for start in range(0, n, 50_000):
-            batch = []
-            for i in range(start, min(n, start + 50_000)):
-                metric = ("nps", "csat", "ces")[i % 3]
-                lo, hi = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}[metric]
-                batch.append({"dedup_key": f"q{i}", "survey": metric, "metric": metric, "score": rng.randint(lo, hi),
-                              "via": "api", "channel": chans[i % 5], "segment": "mass",
-                              "answered_at": NOW - timedelta(minutes=i % 129600), "analysis": {}})
-            conn.execute(SurveyResponse.__table__.insert(), batch)
-    since = NOW - timedelta(days=90)
-    out = []
-    with session_scope(engine) as s:  # warm-up: imports, statement caches, the file in the page cache
-        satisfaction_report(s, since=since, until=NOW)
-    for label, kw in (("satisfaction query, 90 days", {}), ("… by channel", {"by": "channel"})):
-        times = []
-        for _ in range(runs):
-            with session_scope(engine) as s:
-                t = time.perf_counter()
-                satisfaction_report(s, since=since, until=NOW, **kw)
-                times.append(time.perf_counter() - t)
-        out.append([label, f"{n:,} stored", f"{statistics.median(times) * 1000:.0f} ms", "", f"median of {runs}"])
-    times = []
-    for _ in range(runs):
-        with session_scope(engine) as s:
-            t = time.perf_counter()
-            s.scalar(select(func.count()).select_from(SurveyResponse))
-            times.append(time.perf_counter() - t)
-    out.append(["baseline: SELECT count(*)", f"{n:,} stored", f"{statistics.median(times) * 1000:.0f} ms", "",
-                "same run"])
-    return out
+    (folder / f"q{n}").mkdir()
+    engine = _engine(folder / f"q{n}")
+    t = time.perf_counter()
+    _fill(engine, n)
+    filled = time.perf_counter() - t
+    since, until = NOW - timedelta(days=90), NOW
+    size, note = f"{n:,} stored", f"median of {runs}"
+    _median_ms(engine, 1, lambda s: satisfaction_report(s, since=since, until=until))  # warm-up
+    new_all = satisfaction_report.__wrapped__ if hasattr(satisfaction_report, "__wrapped__") else satisfaction_report
+    return [
+        ["satisfaction query, 90 days (daily sums)", size, _median_ms(engine, runs, lambda s: new_all(
+            s, since=since, until=until)), "", f"{note}; stored and summed in {filled:.0f} s"],
+        ["baseline: the sums over every answer", size, _median_ms(engine, runs, lambda s: _raw_report(
+            s, since, until)), "", "same run, the query before"],
+        ["… by channel (daily sums)", size, _median_ms(engine, runs, lambda s: new_all(
+            s, since=since, until=until, by="channel")), "", note],
+        ["baseline: … by channel over every answer", size, _median_ms(engine, runs, lambda s: _raw_report(
+            s, since, until, "channel")), "", "same run"],
+        ["Satisfaction page's queries (daily sums)", size, _median_ms(engine, runs, lambda s: _page(s, since, until)),
+         "", f"{note}: report by channel, 13 weeks, rate, topics, follow-ups"],
+        ["baseline: SELECT count(*)", size, _median_ms(engine, runs, lambda s: s.scalar(
+            select(func.count()).select_from(SurveyResponse))), "", "same run"],
+    ]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--contacts", type=int, default=200_000)
-    ap.add_argument("--answers", type=int, default=5_000)
-    ap.add_argument("--stored", type=int, default=200_000)
+    ap.add_argument("--contacts", type=int, default=200_000, help="0: leave the selection out")
+    ap.add_argument("--answers", type=int, default=5_000, help="0: leave ingest out")
+    ap.add_argument("--stored", default="200000", help="answers stored for the query, comma-separated sizes")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    rows = bench_selection(args.contacts, args.runs)
+    rows = bench_selection(args.contacts, args.runs) if args.contacts else []
     with tempfile.TemporaryDirectory(prefix="xinsheng-bench-surveys-") as tmp:
-        rows += bench_ingest(Path(tmp), args.answers)
-        rows += bench_query(Path(tmp), args.stored, args.runs)
+        if args.answers:
+            rows += bench_ingest(Path(tmp), args.answers)
+        for n in (int(x) for x in args.stored.split(",") if int(x)):
+            rows += bench_query(Path(tmp), n, args.runs)
     print(markdown_table(["what", "size", "time", "rate", "notes"], rows))
     print()
     print("machine:", json.dumps(machine(), ensure_ascii=False))

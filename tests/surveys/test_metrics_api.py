@@ -10,18 +10,23 @@ from scipy import stats as sps
 
 from tests.cases.builders import add_customer
 from xinsheng.db import session_scope
+from xinsheng.surveys.daily import count_answers
 from xinsheng.surveys.models import SurveyResponse
 
 NOW = datetime.now(timezone.utc)
 
 
 def _answers(engine, metric: str, scores: list[int], channel: str, days_ago: int = 1, segment="mass"):
+    added = []
     with session_scope(engine) as s:
         for i, score in enumerate(scores):
             key = hashlib.sha256(f"{metric}{channel}{days_ago}{i}".encode()).hexdigest()
-            s.add(SurveyResponse(dedup_key=key, survey=metric, metric=metric, score=score, channel=channel,
-                                 via="api", segment=segment, answered_at=NOW - timedelta(days=days_ago, minutes=i),
-                                 analysis={}))
+            added.append(SurveyResponse(dedup_key=key, survey=metric, metric=metric, score=score, channel=channel,
+                                            via="api", segment=segment, answered_at=NOW - timedelta(days=days_ago, minutes=i),
+                                            analysis={}))
+        s.add_all(added)
+        s.flush()
+        count_answers(s, added)  # the daily sums, as do_answer keeps them
 
 
 @pytest.fixture

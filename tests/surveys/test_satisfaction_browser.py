@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.browser import browser_page
 from xinsheng.db import session_scope
+from xinsheng.surveys.daily import count_answers
 from xinsheng.surveys.models import SurveyResponse
 
 pytestmark = pytest.mark.browser
@@ -17,11 +18,15 @@ pytestmark = pytest.mark.browser
 
 def _answers(engine, scores: list[int], channel: str) -> None:
     now = datetime.now(timezone.utc)
+    added = []
     with session_scope(engine) as s:
         for i, score in enumerate(scores):
-            s.add(SurveyResponse(dedup_key=hashlib.sha256(f"{channel}{i}".encode()).hexdigest(), survey="nps",
-                                 metric="nps", score=score, channel=channel, via="api", segment="mass",
-                                 answered_at=now - timedelta(minutes=1 + i), analysis={}))
+            added.append(SurveyResponse(dedup_key=hashlib.sha256(f"{channel}{i}".encode()).hexdigest(), survey="nps",
+                                            metric="nps", score=score, channel=channel, via="api", segment="mass",
+                                            answered_at=now - timedelta(minutes=1 + i), analysis={}))
+        s.add_all(added)
+        s.flush()
+        count_answers(s, added)  # the daily sums, as do_answer keeps them
 
 
 def test_a_supervisor_reads_the_satisfaction_page(engine, base_url, browser, sign_in):

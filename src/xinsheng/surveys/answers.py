@@ -67,7 +67,7 @@ def _claim(session: Session, inv: SurveyInvitation, now: datetime) -> None:
     inv.answered_at = now
 
 
-def _dedup_key(body: ResponseCreate, inv: SurveyInvitation | None) -> str:
+def dedup_key(body: ResponseCreate, inv: SurveyInvitation | None) -> str:
     if inv is not None:
         raw = f"invitation:{inv.id}"
     else:
@@ -114,6 +114,7 @@ def _who(session: Session, body: ResponseCreate, inv: SurveyInvitation | None
 def do_answer(session: Session, body: ResponseCreate, *, via: str, now: datetime,
               config: SurveyConfig | None = None, by_id: bool = True) -> tuple[SurveyResponse, bool]:
     """Store one answer (and open its follow-up case if the score is bad); (response, duplicate)."""
+    from xinsheng.surveys.daily import count_answers
     from xinsheng.surveys.followup import follow_up
     from xinsheng.surveys.points import do_award_points
 
@@ -123,7 +124,7 @@ def do_answer(session: Session, body: ResponseCreate, *, via: str, now: datetime
     inv = find_invitation(session, body.invitation, by_id=by_id) if body.invitation else None
     if inv is not None and find_survey(config, inv.survey).metric != survey.metric:
         raise InvalidInput(f"survey: this invitation is for {inv.survey!r}", data={"field": "survey"})
-    key = _dedup_key(body, inv)
+    key = dedup_key(body, inv)
     old = session.scalar(select(SurveyResponse).where(SurveyResponse.dedup_key == key))
     if old is not None and inv is None:
         return old, True
@@ -142,6 +143,7 @@ def do_answer(session: Session, body: ResponseCreate, *, via: str, now: datetime
         analysis=analysis)
     session.add(row)
     session.flush()
+    count_answers(session, [row])
     if inv is not None:
         do_award_points(session, inv, row, find_survey(config, inv.survey).points, now=now)
     follow_up(session, row, customer, contact, now=now)

@@ -1,13 +1,16 @@
-"""The satisfaction figures read from stored answers: one aggregate query per grouping.
+"""The satisfaction figures: sums of the stored answers, read from the daily sums.
 
-Every figure comes from SQL sums (count, promoters, detractors, satisfied, sum and sum of
-squares of CES scores) over ``ix_survey_responses_metric_answered``, so the query reads the
-answers of the period once whatever their number; the statistics are ``stats.py``'s.
+Every figure comes from sums (count, promoters, detractors, satisfied, sum and sum of
+squares of the scores); the statistics are ``stats.py``'s. The whole local days of a period
+are read from ``survey_daily`` (``daily.py``, kept as answers are stored), the pieces of a
+day at either end from the answers themselves (``ix_survey_responses_metric_answered``), so
+a period of any length reads a few hundred aggregate rows plus at most two partial days,
+and the result is the same as summing every answer.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case as when, func, select
@@ -16,9 +19,12 @@ from sqlalchemy.orm import Session
 from xinsheng.cases.models import Case
 from xinsheng.config import get_settings
 from xinsheng.surveys import stats
-from xinsheng.surveys.models import SurveyInvitation, SurveyResponse
+from xinsheng.surveys.daily import day_start
+from xinsheng.surveys.models import SurveyDaily, SurveyInvitation, SurveyResponse
 
 R = SurveyResponse
+D = SurveyDaily
+METRICS = ("nps", "csat", "ces")
 GROUP_COLUMNS = {"channel": R.channel, "segment": R.segment, "tier": R.tier}
 _SUMS = (
     func.count(),
@@ -28,6 +34,7 @@ _SUMS = (
     func.sum(R.score),
     func.sum(R.score * R.score),
 )
+_DAILY = tuple(func.sum(c) for c in (D.n, D.promoters, D.detractors, D.satisfied, D.total, D.total_sq))
 
 
 def _period(stmt, since: datetime | None, until: datetime | None):
@@ -36,6 +43,56 @@ def _period(stmt, since: datetime | None, until: datetime | None):
     if until is not None:
         stmt = stmt.where(R.answered_at < until)
     return stmt
+
+
+def split_period(since: datetime | None, until: datetime | None, tz: ZoneInfo
+                 ) -> tuple[list[tuple[datetime | None, datetime | None]], tuple[date | None, date | None] | None]:
+    """([since, until) pieces read from the answers], (first, end) whole days read from the sums)."""
+    first = end = None
+    if since is not None:
+        local = since.astimezone(tz)
+        first = local.date() + timedelta(days=0 if day_start(local.date(), tz) == local else 1)
+    if until is not None:
+        end = until.astimezone(tz).date()
+    if first is not None and end is not None and first >= end:
+        return [(since, until)], None
+    pieces = []
+    if first is not None and day_start(first, tz) > since:
+        pieces.append((since, day_start(first, tz)))
+    if end is not None and day_start(end, tz) < until:
+        pieces.append((day_start(end, tz), until))
+    return pieces, (first, end)
+
+
+def period_sums(session: Session, since: datetime | None, until: datetime | None,
+                by: str | None = None) -> dict[tuple, list[int]]:
+    """(group value or None, metric) -> [n, promoters, detractors, satisfied, total, total_sq]."""
+    pieces, days = split_period(since, until, ZoneInfo(get_settings().display_timezone))
+    out: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+
+    def add(key, sums) -> None:
+        acc = out[key]
+        for i, x in enumerate(sums):
+            acc[i] += int(x or 0)
+
+    raw_col = GROUP_COLUMNS[by] if by else None
+    for lo, hi in pieces:  # metric IN (…): the range is read from ix_survey_responses_metric_answered
+        cols = (raw_col, R.metric) if by else (R.metric,)
+        stmt = _period(select(*cols, *_SUMS).where(R.metric.in_(METRICS)), lo, hi)
+        for row in session.execute(stmt.group_by(*cols)):
+            add((row[0] if by else None, row[-7]), row[-6:])
+    if days is not None:
+        col = getattr(D, by) if by else None
+        cols = (col, D.metric) if by else (D.metric,)
+        stmt = select(*cols, *_DAILY).group_by(*cols)
+        if days[0] is not None:
+            stmt = stmt.where(D.day >= days[0])
+        if days[1] is not None:
+            stmt = stmt.where(D.day < days[1])
+        for row in session.execute(stmt):
+            group = (row[0] or None) if by else None  # "" and tier 0 stand for unknown
+            add((group, row[-7]), row[-6:])
+    return out
 
 
 def figure(metric: str, n: int, prom: int, det: int, sat: int, total: int, total_sq: int,
@@ -47,24 +104,19 @@ def figure(metric: str, n: int, prom: int, det: int, sat: int, total: int, total
     return stats.ces(float(total), float(total_sq), n, min_n)
 
 
-def _figures(rows, min_n: int) -> dict[str, dict]:
-    found = {m: (0, 0, 0, 0, 0, 0) for m in ("nps", "csat", "ces")}
-    for metric, *sums in rows:
-        found[metric] = tuple(int(x or 0) for x in sums)
-    return {m: figure(m, *found[m], min_n=min_n).to_dict() for m in found}
+def _figures(found: dict[str, list[int]], min_n: int) -> dict[str, dict]:
+    return {m: figure(m, *found.get(m, (0, 0, 0, 0, 0, 0)), min_n=min_n).to_dict() for m in ("nps", "csat", "ces")}
 
 
 def satisfaction_report(session: Session, *, since: datetime | None = None, until: datetime | None = None,
                         by: str | None = None, min_n: int = stats.MIN_N) -> dict:
     """``{"nps": figure, "csat": …, "ces": …, "groups": [{"group", "nps", "csat", "ces"}]}``."""
-    overall = session.execute(_period(select(R.metric, *_SUMS), since, until).group_by(R.metric)).all()
+    overall = {metric: sums for (_, metric), sums in period_sums(session, since, until).items()}
     out = {**_figures(overall, min_n), "min_n": min_n, "groups": []}
     if by:
-        col = GROUP_COLUMNS[by]
-        rows = session.execute(_period(select(col, R.metric, *_SUMS), since, until).group_by(col, R.metric)).all()
-        grouped: dict = defaultdict(list)
-        for key, *rest in rows:
-            grouped[key].append(rest)
+        grouped: dict = defaultdict(dict)
+        for (key, metric), sums in period_sums(session, since, until, by).items():
+            grouped[key][metric] = sums
         out["groups"] = [{"group": key, **_figures(grouped[key], min_n)}
                          for key in sorted(grouped, key=lambda k: (k is None, str(k)))]
     return out

@@ -311,7 +311,7 @@ def _postgres_rows(n: int, folder: Path, args, rows: list, notes: list) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--events", type=int, nargs="+", default=[10_000_000])
+    ap.add_argument("--events", type=int, nargs="*", default=[10_000_000], help="none: PostgreSQL only")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pandas-events", type=int, default=10_000_000)
     ap.add_argument("--postgres-events", type=int, default=10_000_000, help="0: no PostgreSQL")

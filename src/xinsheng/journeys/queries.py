@@ -63,21 +63,28 @@ def _passes(n: int, window_ms: int) -> list[str]:
     return ctes
 
 
-def _asof(n: int, window_ms: int, t_from: int, t_to: int) -> list[str]:
+def _asof(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, t_to: int, seg: str) -> list[str]:
     """DuckDB: the same answer by ASOF joins (sort-merge, no window frames). Among the valid
     rows of a step, the attempt start ``b`` never decreases with time (a later row has every
     earlier row's candidates), so the latest earlier valid row of step k−1 carries the
     maximum: exactly what ``ASOF JOIN … ON e.k > p.k`` finds. ``k`` packs (customer, time)
     into one HUGEINT (customer × 2^48 + milliseconds since ``t_from``), so the join is one
     merge over a single sort key instead of a hash partition per customer; a match of
-    another customer is dropped by ``p.c = e.c``."""
-    key = f"CAST(c AS HUGEINT) * {_SHIFT} + (t - {int(t_from)})"
-    ctes = [f"v1 AS (SELECT c, t, {key} AS k, t AS b, CAST(NULL AS BIGINT) AS g FROM ev WHERE step = 1 AND t < {t_to})"]
-    for k in range(2, n + 1):
+    another customer is dropped by ``p.c = e.c``. Each step reads its own events straight
+    from the lake (an equality filter on channel and event: only that step's row groups)."""
+    key = f"CAST(e.customer_id AS HUGEINT) * {_SHIFT} + (e.t - {int(t_from)})"
+
+    def scan(step: Step, t_end: int) -> str:
+        return (f"(SELECT e.customer_id AS c, e.t AS t, {key} AS k FROM {events} AS e "
+                f"WHERE e.channel = {sql_str(step.channel)} AND e.event = {sql_str(step.event)} "
+                f"AND e.customer_id IS NOT NULL AND e.t >= {int(t_from)} AND e.t < {int(t_end)}{seg})")
+
+    ctes = [f"v1 AS (SELECT c, t, k, t AS b, CAST(NULL AS BIGINT) AS g FROM {scan(steps[0], t_to)} AS e)"]
+    for k in range(2, len(steps) + 1):
         ctes.append(f"v{k} AS (SELECT e.c AS c, e.t AS t, e.k AS k, p.b AS b, e.t - p.t AS g "
-                    f"FROM (SELECT c, t, {key} AS k FROM ev WHERE step = {k}) AS e "
+                    f"FROM {scan(steps[k - 1], t_to + window_ms)} AS e "
                     f"ASOF JOIN v{k - 1} AS p ON e.k > p.k WHERE p.c = e.c AND e.t <= p.b + {window_ms})")
-    union = " UNION ALL ".join(f"SELECT c, t, {k} AS step, b, g FROM v{k}" for k in range(1, n + 1))
+    union = " UNION ALL ".join(f"SELECT c, t, {k} AS step, b, g FROM v{k}" for k in range(1, len(steps) + 1))
     return ctes + [f"valid AS ({union})"]
 
 
@@ -85,15 +92,14 @@ def _reached(events: str, steps: tuple[Step, ...], window_ms: int, t_from: int, 
              asof: bool = False) -> list[str]:
     """CTEs up to ``valid``: every funnel event that is part of an attempt, with its step and gap."""
     n = len(steps)
-    ctes = [
-        _steps_values(steps),
-        f"ev AS (SELECT e.customer_id AS c, e.t AS t, s.step AS step FROM {events} AS e "
-        f"JOIN steps AS s ON e.channel = s.channel AND e.event = s.event "
-        f"WHERE e.customer_id IS NOT NULL AND e.t >= {t_from} AND e.t < {t_to + window_ms}{_pushdown(steps)}{seg})",
-    ]
+    ctes = [_steps_values(steps)]
     if asof:
-        ctes += _asof(n, window_ms, t_from, t_to)
+        ctes += _asof(events, steps, window_ms, t_from, t_to, seg)
     else:
+        ctes.append(f"ev AS (SELECT e.customer_id AS c, e.t AS t, s.step AS step FROM {events} AS e "
+                    f"JOIN steps AS s ON e.channel = s.channel AND e.event = s.event "
+                    f"WHERE e.customer_id IS NOT NULL AND e.t >= {t_from} AND e.t < {t_to + window_ms}"
+                    f"{_pushdown(steps)}{seg})")
         ctes.append(f"p1 AS (SELECT c, t, step, CASE WHEN step = 1 AND t < {t_to} THEN t END AS b, "
                     f"CAST(NULL AS BIGINT) AS g FROM ev)")
         ctes += _passes(n, window_ms)
@@ -128,8 +134,10 @@ def _funnel_asof(events: str, steps: tuple[Step, ...], window_ms: int, t_from: i
     n = len(steps)
     ctes = _reached(events, steps, window_ms, t_from, t_to, seg, True)[:-2]  # up to v{n}
     per_step = " UNION ALL ".join(
-        f"SELECT {k} AS step, COUNT(*) AS customers, QUANTILE_CONT(g, 0.5) AS med, QUANTILE_CONT(g, 0.9) AS p90 "
-        f"FROM (SELECT c, ARG_MIN(g, t) AS g FROM v{k} GROUP BY c) AS f{k}" for k in range(1, n + 1))
+        ["SELECT 1 AS step, COUNT(DISTINCT c) AS customers, CAST(NULL AS DOUBLE) AS med, CAST(NULL AS DOUBLE) AS p90 "
+         "FROM v1"] +
+        [f"SELECT {k} AS step, COUNT(*) AS customers, QUANTILE_CONT(g, 0.5) AS med, QUANTILE_CONT(g, 0.9) AS p90 "
+         f"FROM (SELECT c, ARG_MIN(g, t) AS g FROM v{k} GROUP BY c) AS f{k}" for k in range(2, n + 1)])
     return "WITH " + ", ".join(ctes) + f" {per_step} ORDER BY step"
 
 

@@ -109,3 +109,23 @@ def test_a_note_excludes_with_the_note_as_reason_and_a_liking_ranks_first():
     assert codes[:2] == ["health_checkup", "movie_tickets"]
     assert [i["score"] for i in r.items[:2]] == [0.65, 0.6]
     assert any("周末常去看电影" in reason for reason in r.items[1]["reasons"])
+
+
+NOTE_POOL = ["客户有痛风，海鲜不能吃", "坐飞机会紧张", "周末常去看电影", "不喝酒", "爱打高尔夫", "牙口差", "信佛吃素",
+             "不怕坐飞机", "血压血糖都正常", "有恐高症", "只接受上午来电"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(notes=st.lists(st.sampled_from(NOTE_POOL), max_size=4), segment=SEGS, risk=st.one_of(st.none(), st.integers(1, 5)),
+       age=st.integers(18, 95))
+def test_an_offer_a_note_rules_out_never_appears(notes, segment, risk, age):
+    from xinsheng.nba.notes import read_notes
+
+    cat = shipped_catalogue()
+    r = rank(cat, Facts("C1", segment, age, risk, frozenset({"deposit"}), tuple(notes)), [], NOW, limit=20)
+    reading = read_notes(notes)
+    assert not [i["code"] for i in r.items if reading.rules_out(cat.by_code[i["code"]])]
+    for x in r.excluded:
+        reason = reading.reason_against(cat.by_code[x["code"]])
+        if reason and cat.by_code[x["code"]].category not in ("wealth", "fund"):
+            assert x["reason"] == reason and reason in notes

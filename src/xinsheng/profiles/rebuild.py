@@ -15,7 +15,7 @@ from xinsheng.customers.models import Customer
 from xinsheng.db import session_scope, utcnow
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
 from xinsheng.profiles.features import fold_contact
-from xinsheng.profiles.store import _T, _locked_states, _write, holdings_summaries
+from xinsheng.profiles.store import _locked_states, _write, holdings_summaries
 
 CHUNK = 500
 
@@ -61,5 +61,3 @@ def rebuild(engine: Engine, now: datetime | None = None, on_chunk: Callable[[int
             on_chunk(len(part))
     return len(ids)
 
-
-__all__ = ["rebuild", "contacts_of", "_T"]

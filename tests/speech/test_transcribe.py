@@ -37,7 +37,8 @@ def test_stereo_channels_are_the_agent_and_the_customer_in_time_order(tmp_path, 
     samples, rate = stereo(speak(AGENT), speak(CUSTOMER), gap=0.5)
     path = write(tmp_path / "call.wav", samples, rate)
     agent_seconds = len(speak(AGENT)[0]) / rate
-    result = transcribe_file(path, speech_engine, settings)
+    ticks: list[tuple[float, float]] = []
+    result = transcribe_file(path, speech_engine, settings, progress=lambda done, total: ticks.append((done, total)))
     assert result.ok, result.error
     assert result.layout == "stereo"
     speakers = [t["speaker"] for t in result.turns]
@@ -50,6 +51,10 @@ def test_stereo_channels_are_the_agent_and_the_customer_in_time_order(tmp_path, 
     assert first_customer["start"] >= agent_seconds - 0.3  # the customer starts after the agent ends
     starts = [t["start"] for t in result.turns]
     assert starts == sorted(starts)
+    # progress: seconds of both channels, never going back, ending at twice the length
+    done = [d for d, _ in ticks]
+    assert done == sorted(done) and ticks[-1][0] == ticks[-1][1]
+    assert abs(ticks[-1][1] - 2 * len(samples) / rate) < 0.01
 
 
 def test_telephony_8khz_mu_law_and_ogg_and_mp3_decode(tmp_path, speak, speech_engine, settings):

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from xinsheng.audit.actions import append
-from xinsheng.clikit import console_err, count_progress
+from xinsheng.clikit import console_err
 from xinsheng.identity.principal import cli_principal
 from xinsheng.speech.settings import speech_settings
 from xinsheng.speech.transcribe import Transcript, recordings_in, transcribe_many
@@ -43,14 +45,14 @@ def transcribe(
     single = not path.is_dir()
     results: list[Transcript] = []
     writer = _Storer(source, settings) if store else None
-    with count_progress(f"transcribe {path.name}", len(paths)) as advance:
-        for result in transcribe_many(paths, settings, workers):
+    with _progress(f"transcribe {path.name}", len(paths)) as (advance, seconds):
+        for result in transcribe_many(paths, settings, workers, seconds):
             if writer is not None and result.ok:
                 writer.store(result)
             results.append(result)
             if out is not None and result.ok:
                 _write_jsonl(out, Path(result.file), result.turns)
-            advance(1)
+            advance()
     results.sort(key=lambda r: r.file)
     if writer is not None:
         writer.audit(path)
@@ -70,6 +72,27 @@ def rotate_audio_command() -> None:
 
     report = rotate_audio(ready_engine())
     typer.echo(json.dumps(report))
+
+
+@contextmanager
+def _progress(label: str, files: int):
+    """Two bars on stderr: recordings done, and the seconds of audio of the one in hand
+    (shown when one process does the work: a long call moves visibly)."""
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[done]}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console_err) as progress:
+        files_task = progress.add_task(label, total=files, done=f"0/{files}")
+        audio_task = progress.add_task("audio", total=None, done="", visible=False)
+
+        def advance() -> None:
+            progress.advance(files_task)
+            done = int(progress.tasks[files_task].completed)
+            progress.update(files_task, done=f"{done}/{files}")
+
+        def seconds(done: float, total: float) -> None:
+            progress.update(audio_task, visible=True, completed=done, total=total,
+                            done=f"{done:.0f}/{total:.0f} s")
+
+        yield advance, seconds
 
 
 def _write_jsonl(out: Path, source: Path, turns: list[dict]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -31,8 +32,9 @@ class Engine(Protocol):
     name: str
     model: str
 
-    def transcribe(self, samples: np.ndarray) -> list[Segment]:
-        """Segments of speech in 16 kHz mono float32 ``samples``, times in seconds."""
+    def transcribe(self, samples: np.ndarray, progress: Callable[[float], None] | None = None) -> list[Segment]:
+        """Segments of speech in 16 kHz mono float32 ``samples``, times in seconds;
+        ``progress(end)`` after each segment, with the time it reached."""
 
 
 class FasterWhisperEngine:
@@ -53,11 +55,19 @@ class FasterWhisperEngine:
         except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError for a bad model
             raise SpeechModelError(f"speech model {model_path}: cannot be loaded ({exc})") from None
 
-    def transcribe(self, samples: np.ndarray) -> list[Segment]:
+    def transcribe(self, samples: np.ndarray, progress: Callable[[float], None] | None = None) -> list[Segment]:
         segments, _info = self._model.transcribe(
             samples, language=self.language, beam_size=self.beam_size, vad_filter=True,
             condition_on_previous_text=False)
-        return [Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments if s.text.strip()]
+        out = []
+        for s in segments:  # a generator: decoding happens as it is read
+            if s.text.strip():
+                out.append(Segment(round(s.start, 2), round(s.end, 2), s.text.strip()))
+            if progress is not None:
+                progress(s.end)
+        if progress is not None:
+            progress(len(samples) / 16000)
+        return out
 
 
 def model_path(value: str | os.PathLike | None) -> Path:

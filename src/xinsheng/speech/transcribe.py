@@ -42,18 +42,29 @@ class Transcript:
                 "speakers_by": self.speakers_by, "turns": self.turns}
 
 
+#: ``progress(done, total)``: seconds of audio transcribed (both channels of a stereo call count)
+Progress = Callable[[float, float], None]
+
+
 def transcribe_source(source: str | Path | IO[bytes], engine: Engine, settings: SpeechSettings,
-                      name: str | None = None) -> Transcript:
+                      name: str | None = None, progress: Progress | None = None) -> Transcript:
     """Decode and transcribe one recording; raises RecordingError with the reason."""
     label = name or str(source)
     audio = decode(source, settings.max_seconds, name=label)
     result = Transcript(label, duration=round(audio.duration, 2), source_rate=audio.source_rate, codec=audio.codec)
-    if audio.channels.shape[0] == 2 and not same_signal(audio.channels):
-        agent = engine.transcribe(audio.channels[settings.agent_channel])
-        customer = engine.transcribe(audio.channels[1 - settings.agent_channel])
+    stereo = audio.channels.shape[0] == 2 and not same_signal(audio.channels)
+    total = audio.duration * (2 if stereo else 1)
+
+    def run(samples, offset: float):
+        tick = None if progress is None else (lambda end: progress(min(offset + end, total), total))
+        return engine.transcribe(samples, tick)
+
+    if stereo:
+        agent = run(audio.channels[settings.agent_channel], 0.0)
+        customer = run(audio.channels[1 - settings.agent_channel], audio.duration)
         result.turns, result.layout, result.speakers_by = stereo_turns(agent, customer), "stereo", "channel"
     else:
-        segments = engine.transcribe(audio.channels[0])
+        segments = run(audio.channels[0], 0.0)
         result.layout, result.speakers_by = "mono", "pitch"
         result.turns = pitch_turns(audio.channels[0], segments, settings.pause_seconds)
         if result.turns is None:
@@ -63,12 +74,13 @@ def transcribe_source(source: str | Path | IO[bytes], engine: Engine, settings: 
     return result
 
 
-def transcribe_file(path: Path, engine: Engine, settings: SpeechSettings) -> Transcript:
+def transcribe_file(path: Path, engine: Engine, settings: SpeechSettings,
+                    progress: Progress | None = None) -> Transcript:
     """Like transcribe_source, but a bad file is returned with its ``error`` set."""
     try:
         if not path.is_file():
             raise RecordingError("no such file")
-        return transcribe_source(path, engine, settings, name=str(path))
+        return transcribe_source(path, engine, settings, name=str(path), progress=progress)
     except RecordingError as exc:
         return Transcript(str(path), error=exc.message)
 
@@ -95,16 +107,17 @@ def _work(path: Path) -> Transcript:
 
 
 def transcribe_many(paths: list[Path], settings: SpeechSettings, workers: int,
-                    on_done: Callable[[Transcript], None] | None = None) -> Iterator[Transcript]:
+                    progress: Progress | None = None) -> Iterator[Transcript]:
     """Transcripts of ``paths`` as they finish; ``workers`` processes, each loading the model
-    once (a model error raises before any file is done)."""
+    once (a model error raises before any file is done). ``progress`` follows the seconds of
+    the file in hand when one process does the work."""
     cores = os.cpu_count() or 1
     workers = max(1, min(workers, len(paths)))
     threads = max(1, cores // workers)
     if workers == 1:
         _init_worker(settings, threads)
         for path in paths:
-            yield _work(path)
+            yield transcribe_file(path, _WORKER["engine"], settings, progress)
         return
     model_path(settings.model)  # a missing model is one clear error, not a broken pool
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),

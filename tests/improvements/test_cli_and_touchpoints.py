@@ -110,3 +110,26 @@ def test_a_touchpoints_csat_before_and_after(client, engine):
     assert abs(ev["ci95"][0] - 5.24) < 0.01 and abs(ev["ci95"][1] - 33.39) < 0.01
     assert ev["verdict"] == "improved" and "满意率 CSAT" in ev["verdict_zh"]
     assert client.get(f"/api/v1/improvements/{ref}/evaluation?days=0").status_code == 422
+
+
+def test_a_channels_ces_before_and_after_from_answers_sent_to_the_api(client, engine):
+    """A channel alone is read from the daily satisfaction sums the answers keep."""
+    from scipy import stats as sp
+
+    add_user(engine, "supervisor", username="zhang_pm")
+    before, after = [6, 5, 7, 4, 6] * 8, [3, 2, 4, 2, 3, 1] * 6
+    for day, scores in ((SHIP - timedelta(days=2), before), (SHIP + timedelta(days=1), after)):
+        for i, score in enumerate(scores):
+            at = datetime.combine(day, time(9), tzinfo=TZ) + timedelta(minutes=i)
+            res = client.post("/api/v1/survey-responses", json={"survey": "ces", "score": score, "channel": "wechat",
+                                                                "answered_at": at.isoformat()})
+            assert res.status_code == 201, res.text
+    body = {"title": "微信办理更省力", "problem_kind": "touchpoint", "problem_ref": "wechat", "metric": "ces",
+            "change_zh": "微信银行减少验证步骤", "owner": "zhang_pm", "promised_date": "2026-10-10"}
+    ref = client.post("/api/v1/improvements", json=body).json()["ref"]
+    client.post(f"/api/v1/improvements/{ref}/state", json={"state": "shipped", "shipped_on": SHIP.isoformat()})
+    ev = client.get(f"/api/v1/improvements/{ref}/evaluation").json()
+    assert (ev["before"]["n"], ev["after"]["n"]) == (40, 36)
+    ref_ci = sp.ttest_ind(after, before, equal_var=False).confidence_interval(0.95)
+    assert abs(ev["ci95"][0] - ref_ci.low) < 1e-9 and abs(ev["ci95"][1] - ref_ci.high) < 1e-9
+    assert ev["verdict"] == "improved" and "客户费力度 CES" in ev["verdict_zh"]

@@ -3,8 +3,9 @@ against the N days after (full local days only, so "after" grows until it has N 
 
 * topic: the topic's daily counts of customer texts (``topic_daily``, a parent code sums its
   children) over the bank's customers: contacts per 10,000 customers per day;
-* touchpoint ``channel[/event]``: CSAT or CES of the survey answers about that channel
-  (and that event, through the surveyed contact), by when they were answered;
+* touchpoint ``channel[/event]``: CSAT or CES of the survey answers about that channel (the
+  daily sums ``survey_daily``), or about that event (its answers joined to the surveyed contacts),
+  by the local day they were answered;
 * journey step: no automatic metric (the verdict says so).
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ from xinsheng.improvements import effect, wording
 from xinsheng.improvements.models import ImprovementAction
 from xinsheng.improvements.problems import split_touchpoint
 from xinsheng.interactions.models import ALL_TEXTS, Interaction, TopicDaily
-from xinsheng.surveys.models import SurveyResponse as R
+from xinsheng.surveys.models import SurveyDaily, SurveyResponse as R
 
 
 def _tz() -> ZoneInfo:
@@ -42,8 +43,22 @@ def topic_daily(session: Session, code: str, start: date, end: date) -> dict[dat
     return {d: int(n or 0) for d, n in rows}
 
 
-def _answers(session: Session, metric: str, touchpoint: str, start: datetime, end: datetime) -> tuple:
+def _daily_sums(session: Session, metric: str, channel: str, start: date, end: date) -> tuple:
+    """(n, satisfied, total, total_sq) from the daily satisfaction sums of whole local days."""
+    n, sat, total, sq = session.execute(select(
+        func.sum(SurveyDaily.n), func.sum(SurveyDaily.satisfied), func.sum(SurveyDaily.total),
+        func.sum(SurveyDaily.total_sq)).where(SurveyDaily.metric == metric, SurveyDaily.channel == channel,
+                                              SurveyDaily.day >= start, SurveyDaily.day < end)).one()
+    return int(n or 0), int(sat or 0), float(total or 0), float(sq or 0)
+
+
+def _answers(session: Session, metric: str, touchpoint: str, start: date, end: date, tz: ZoneInfo) -> tuple:
+    """A channel's sums come from ``survey_daily``; a channel/event's from its answers joined to
+    the surveyed contacts (the daily sums do not know the event)."""
     channel, event = split_touchpoint(touchpoint)
+    if not event:
+        return _daily_sums(session, metric, channel, start, end)
+    start, end = _utc(start, tz), _utc(end, tz)
     stmt = select(func.count(), func.sum(when((R.score >= 4, 1), else_=0)), func.sum(R.score),
                   func.sum(R.score * R.score)).where(
         R.metric == metric, R.channel == channel, R.answered_at >= start, R.answered_at < end)
@@ -83,8 +98,8 @@ def evaluate(session: Session, action: ImprovementAction, *, now: datetime, days
                          round(effect.PER * counts.get(b0 + timedelta(days=i), 0) / customers, 3) if customers else None)
                         for i in range((a1 - b0).days)]
     else:
-        n0, s0, t0, q0 = _answers(session, action.metric, action.problem_ref, _utc(b0, tz), _utc(ship, tz))
-        n1, s1, t1, q1 = _answers(session, action.metric, action.problem_ref, _utc(ship, tz), _utc(a1, tz))
+        n0, s0, t0, q0 = _answers(session, action.metric, action.problem_ref, b0, ship, tz)
+        n1, s1, t1, q1 = _answers(session, action.metric, action.problem_ref, ship, a1, tz)
         change = (effect.csat_change(s0, n0, s1, n1) if action.metric == "csat"
                   else effect.ces_change(t0, q0, n0, t1, q1, n1))
     out["after_days"] = after_days

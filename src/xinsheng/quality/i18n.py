@@ -49,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "qa_findings": {"zh": "质检结果", "en": "Findings"},
     "qa_speaker_agent": {"zh": "坐席", "en": "Agent"},
     "qa_speaker_customer": {"zh": "客户", "en": "Customer"},
+    "qa_passed_rules": {"zh": "已通过的规则", "en": "Rules passed"},
     "qa_passed": {"zh": "通过", "en": "Passed"},
     "qa_not_passed": {"zh": "未通过", "en": "Failed"},
     "qa_at": {"zh": "位置", "en": "At"},

@@ -97,3 +97,13 @@ def test_a_stale_contacts_lake_is_copied_again(engine, tmp_path):
     assert doc(eng, engine, tmp_path)["current"]["contacts"] == 8  # copied as it was
     (contacts_dir(tmp_path) / ".stale").write_text("")
     assert doc(eng, engine, tmp_path)["current"]["contacts"] == 7
+
+
+def test_the_contacts_lake_holds_inbound_service_contacts_only_and_is_appended_to(engine, tmp_path):
+    from xinsheng.analytics.contacts import contacts_dir, refresh_contacts
+
+    write_contacts(engine)
+    first = refresh_contacts(engine, tmp_path)
+    assert first["copied"] == 11  # 13 rows less the app event #12 and the outbound call #13
+    assert refresh_contacts(engine, tmp_path)["copied"] == 0  # nothing new: nothing copied
+    assert len(list(contacts_dir(tmp_path).glob("part-*.parquet"))) == 1

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, func, select
 
 __all__ = ["SERVICE_CHANNELS", "contacts_dir", "refresh_contacts", "contacts_relation", "contacts_source_pg",
            "run_sql"]
@@ -74,21 +74,30 @@ def _locked(lake: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _rows(db: Engine, after: int, limit: int) -> list[tuple]:
-    """The next contacts after id ``after`` (the highest id scanned is the batch's last row)."""
+def _rows(db: Engine, after: int, upto: int, limit: int) -> list[tuple]:
+    """The next inbound service contacts with ``after < id <= upto`` (filtered in the database:
+    app, web, IVR and SMS events never travel)."""
     from xinsheng.customers.models import Customer
     from xinsheng.interactions.models import Interaction, InteractionAnalysis
 
-    a = InteractionAnalysis
-    stmt = (select(Interaction.id, Interaction.customer_id, Interaction.channel, Interaction.event,
-                   Interaction.started_at, Interaction.ended_at, Interaction.outcome, Interaction.attributes,
+    a, i = InteractionAnalysis, Interaction
+    stmt = (select(i.id, i.customer_id, i.channel, i.event, i.started_at, i.ended_at, i.outcome, i.attributes,
                    a.interaction_id, a.sentiment_score, a.sentiment_label, a.flags, Customer.birth_year,
-                   Customer.segment, Interaction.direction)
-            .outerjoin(Customer, Customer.id == Interaction.customer_id)
-            .outerjoin(a, a.interaction_id == Interaction.id)
-            .where(and_(Interaction.id > after)).order_by(Interaction.id).limit(limit))
+                   Customer.segment, i.direction)
+            .outerjoin(Customer, Customer.id == i.customer_id)
+            .outerjoin(a, a.interaction_id == i.id)
+            .where(and_(i.id > after, i.id <= upto, i.channel.in_(SERVICE_CHANNELS),
+                        func.coalesce(i.direction, "inbound") == "inbound"))
+            .order_by(i.id).limit(limit))
     with db.connect() as conn:
         return list(conn.execute(stmt))
+
+
+def _top(db: Engine) -> int:
+    from xinsheng.interactions.models import Interaction
+
+    with db.connect() as conn:
+        return int(conn.execute(select(func.max(Interaction.id))).scalar() or 0)
 
 
 def _ms(at) -> int | None:
@@ -149,8 +158,8 @@ def _compact(lake: Path) -> None:
 
 
 def refresh_contacts(db: Engine, home: Path, *, rebuild: bool = False) -> dict:
-    """Append the contacts newer than the watermark (an empty part keeps the watermark of a
-    batch with no service contact, so it is not scanned again)."""
+    """Append the contacts newer than the watermark. Each part is named by the ids it
+    scanned (to the highest id at the start), so ids without a contact are not scanned again."""
     lake = contacts_dir(home)
     copied = 0
     with _locked(lake):
@@ -162,14 +171,14 @@ def refresh_contacts(db: Engine, home: Path, *, rebuild: bool = False) -> dict:
             for _, _, path in _parts(lake):
                 path.unlink()
         after = max((last for _, last, _ in _parts(lake)), default=0)
-        while True:
-            raw = _rows(db, after, BATCH)
-            if not raw:
-                break
+        top = _top(db)  # the highest id now: a part covers the ids it scanned, contacts or not
+        while after < top:
+            raw = _rows(db, after, top, BATCH)
+            upto = raw[-1][0] if len(raw) == BATCH else top
             rows = [r for r in map(_row, raw) if r is not None]
-            _write_part(lake, rows, raw[0][0], raw[-1][0])
+            _write_part(lake, rows, after + 1, upto)
             copied += len(rows)
-            after = raw[-1][0]
+            after = upto
         _compact(lake)
     return {"copied": copied, "parts": len(_parts(lake))}
 

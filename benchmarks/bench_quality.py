@@ -1,5 +1,5 @@
 """Quality rules: evaluation speed in hours of calls per CPU-second, and the rules' precision and
-recall on the hand-written test calls (tests/quality/transcripts, dev and held-out).
+recall on the hand-written test calls (tests/quality/transcripts: dev, held-out, probe).
 
     .venv/bin/python benchmarks/bench_quality.py            # 2,000 calls, 5 runs
     .venv/bin/python benchmarks/bench_quality.py --calls 20000 --runs 3
@@ -73,7 +73,7 @@ def speed(n_calls: int, runs: int) -> list[list]:
 
 def accuracy() -> list[list]:
     rows = []
-    for part in ("dev", "heldout"):
+    for part in ("dev", "heldout", "probe"):
         c = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
         per_rule: dict[str, list[int]] = {}
         for p in _calls(part):

@@ -43,6 +43,8 @@ class History:
     surveys: dict[int, list[tuple[float, bool]]] = field(default_factory=dict)
     refs: dict[int, str] = field(default_factory=dict)
     last_day: date | None = None
+    #: epoch of the first contact stored: windows reaching back before it are scaled to 90 days
+    first_contact: float | None = None
 
 
 def load_history(session: Session) -> History:
@@ -63,6 +65,7 @@ def load_history(session: Session) -> History:
         contacts[cid].append((at.timestamp(), {"channel": channel, "event": event, "outcome": outcome, "analysis": {
             "sentiment_label": label, "flags": flags or [], "emotions": emotions or {}}}))
     h.contacts = {cid: sorted(v, key=lambda x: x[0]) for cid, v in contacts.items()}
+    h.first_contact = min((v[0][0] for v in h.contacts.values() if v), default=None)
     cases: dict[int, list] = defaultdict(list)
     for cid, at in session.execute(select(Case.customer_id, Case.accepted_at).where(Case.kind == "complaint")):
         if cid is not None and at is not None:
@@ -124,8 +127,20 @@ def experience_features(h: History, cid: int, cut: float) -> dict:
         f["app_failures_90d"] += c["channel"] in ("app", "web") and (c["event"] or "").endswith("_failed")
     f["days_since_bad"] = (cut - last_bad) / 86400 if last_bad is not None else 180.0
     f["complaint_cases_90d"] = float(sum(1 for at in h.cases.get(cid, ()) if d90 <= at < cut))
+    _scale(f, h.first_contact, cut)
     f["poor_surveys_180d"] = float(sum(1 for at, poor in h.surveys.get(cid, ()) if poor and d180 <= at < cut))
     return f
+
+
+def _scale(f: dict, first: float | None, cut: float) -> None:
+    """Counts over 90 days as per 90 days of stored history: at a cutoff 30 days after the first
+    contact stored, three times what was seen (so two cutoffs compare, whatever history each has)."""
+    if first is None:
+        return
+    seen = min(90.0, max(7.0, (cut - first) / 86400))
+    for name in ("bad_90d", "negative_90d", "complaint_flags_90d", "churn_intent_90d", "complaint_cases_90d",
+                 "app_failures_90d", "contacts_90d"):
+        f[name] = f[name] * 90.0 / seen
 
 
 def churned_after(series: list[tuple], cutoff: date, horizon: int) -> bool:

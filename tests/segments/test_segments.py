@@ -93,3 +93,11 @@ def test_the_segment_explorer_in_a_browser(engine, client, settings_env, base_ur
         expect(page.locator("#sg-rules tr[data-code=tier_private] td").nth(2)).to_have_text("5")
         expect(page.locator("#sg-clusters tbody tr")).to_have_count(3)
         expect(page.locator("h1")).to_have_text("客群探索" if locale == "zh-CN" else "Segment explorer")
+
+
+def test_new_to_bank_follows_the_profiles_lifecycle_when_there_is_one():
+    rules = {r.code: r for r in parse_rules(open("src/xinsheng/segments/data/segments.yaml", encoding="utf-8").read())}
+    new = rules["new_to_bank"]
+    assert not matches(new, {"days_known": 10, "lifecycle": "mature"})
+    assert matches(new, {"days_known": 400, "lifecycle": "new"})
+    assert matches(new, {"days_known": 10, "lifecycle": None}) and not matches(new, {"days_known": 90})

@@ -101,7 +101,8 @@ def _holds(cond: dict, f: dict) -> bool:
         "aum_max": lambda v: aum is not None and aum <= v,
         "age_min": lambda v: age is not None and age >= v,
         "age_max": lambda v: age is not None and age <= v,
-        "new_days": lambda v: f.get("lifecycle") == "new" or (days is not None and days < v),
+        # the living profile's lifecycle when there is one, else how long the bank has known them
+        "new_days": lambda v: f["lifecycle"] == "new" if f.get("lifecycle") else (days is not None and days < v),
     }
     return all(checks[k](v) for k, v in cond.items())
 

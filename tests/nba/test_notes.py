@@ -85,6 +85,12 @@ def test_two_clauses_of_one_note_are_read_apart():
     assert "movie_tickets" not in _ruled_out("喜欢看电影，但是怕坐飞机")
 
 
+def test_a_gift_of_something_avoided_rules_out_that_thing_not_every_gift():
+    assert {"gift_hairy_crab"} <= _ruled_out("信佛，不宜送肉类礼品")
+    assert "movie_tickets" not in _ruled_out("信佛，不宜送肉类礼品")
+    assert {"gift_wine", "movie_tickets"} <= _ruled_out("不收贵重礼品")
+
+
 def test_the_reason_is_the_note_that_rules_it_out():
     reading = read_notes(["只接受上午来电", "三高，不宜饮酒"])
     wine = shipped_catalogue().by_code["gift_wine"]

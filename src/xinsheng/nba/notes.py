@@ -127,8 +127,11 @@ def _read_clause(clause: str, note: str, lex: Lexicon, reading: Reading) -> None
                 reading._add(reading.avoided, cond["avoid"], note)
                 if cond.get("health"):
                     reading._add(reading.liked, ["health_concern"], note)
+    specific = {t for t in topics if not lex.topics[t].get("vehicle")}
     for name in topics:
         spec = lex.topics[name]
+        if spec.get("vehicle") and specific:
+            continue  # the stance is about what is given, not about gifts
         target = spec.get("body_part")
         if target:
             if "impaired" in attitudes:

@@ -7,7 +7,8 @@ temporary folder.
 
 1. evaluate topic_rate: ``evaluate`` of a topic action (14 days each side) over a year of
    ``topic_daily`` (30 topics × 10 channels × 365 days). Baseline: ``SELECT count(*)`` of customers.
-2. evaluate csat: a touchpoint action over ``--answers`` survey answers spread over 90 days.
+2. evaluate csat: a channel's action over ``--answers`` survey answers spread over 90 days
+   (read from the daily sums ``survey_daily``, filled as the answers' ingest fills them).
    Baseline in the same run: the Satisfaction page's overall ``satisfaction_report`` of 90 days.
 3. raisers: linking who raised a topic in a 4-day window holding ``--contacts`` analysed
    contacts (1 in 10 about the topic). Baseline: counting the window's analysed contacts.
@@ -57,7 +58,7 @@ def _median(fn, runs: int) -> float:
 
 
 def _fill(engine, customers: int, answers: int, contacts: int) -> None:
-    from sqlalchemy import insert
+    from sqlalchemy import insert, select
 
     from xinsheng.customers.models import Customer
     from xinsheng.db import session_scope
@@ -80,6 +81,11 @@ def _fill(engine, customers: int, answers: int, contacts: int) -> None:
              "channel": rng.choice(("app", "phone", "web", "wechat")), "via": "api",
              "answered_at": start + timedelta(seconds=rng.randint(0, 90 * 86400)), "analysis": {}}
             for i in range(answers)])
+        from xinsheng.surveys.daily import add_sums, display_tz, sums_of
+
+        add_sums(s, sums_of(s.execute(select(SurveyResponse.answered_at, SurveyResponse.metric, SurveyResponse.score,
+                                             SurveyResponse.channel, SurveyResponse.segment, SurveyResponse.tier)),
+                            display_tz()))  # the daily sums the answers' ingest keeps
         w0 = datetime.combine(SHIP - timedelta(days=4), dtime(), tzinfo=timezone.utc)
         s.execute(insert(Interaction.__table__), [
             {"id": i + 1, "source": "b", "external_id": f"x{i}", "customer_id": 1 + i % customers, "channel": "app",
@@ -127,7 +133,9 @@ def run(args) -> list[list]:
                      f"{_median(lambda: evaluate(s, topic, now=NOW), args.runs) * 1000:.1f} ms",
                      f"{_median(lambda: s.scalar(select(func.count()).select_from(Customer)), args.runs) * 1000:.1f} ms",
                      "count(customers)"])
-        rows.append([f"evaluate csat ({args.answers:,} answers in 90 days)",
+        sides = evaluate(s, tp, now=NOW)
+        rows.append([f"evaluate csat ({args.answers:,} answers in 90 days; n {sides['before']['n']:,} before,"
+                     f" {sides['after']['n']:,} after)",
                      f"{_median(lambda: evaluate(s, tp, now=NOW), args.runs) * 1000:.1f} ms",
                      f"{_median(lambda: satisfaction_report(s, since=NOW - timedelta(days=90), until=NOW), args.runs) * 1000:.1f} ms",
                      "satisfaction_report, 90 days"])

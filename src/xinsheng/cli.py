@@ -129,10 +129,6 @@ def _register() -> None:
 
     app.add_typer(improvements_app, name="improvements")
 
-    from xinsheng.improvements.cli import improvements_app
-
-    app.add_typer(improvements_app, name="improvements")
-
     from xinsheng.quality.cli import qa_app
 
     app.add_typer(qa_app, name="qa")

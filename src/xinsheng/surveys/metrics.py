@@ -151,8 +151,9 @@ def response_rate(session: Session, *, since: datetime, until: datetime) -> dict
 
 def detractor_topics(session: Session, *, since: datetime, until: datetime, limit: int = 5000) -> list:
     """(topic code, stored label, count) of the comments of bad scores, most frequent first."""
-    bad = ((R.metric == "nps") & (R.score <= 6)) | ((R.metric == "csat") & (R.score <= 2)) | (
-        (R.metric == "ces") & (R.score >= 6))
+    # a CASE, not an OR of metrics: the commented answers are read from their partial index
+    bad = when((R.metric == "nps", R.score <= 6), (R.metric == "csat", R.score <= 2), (R.metric == "ces", R.score >= 6),
+               else_=False).is_(True)
     counts: Counter = Counter()
     for analysis in session.scalars(select(R.analysis).where(
             bad, R.comment.is_not(None), R.answered_at >= since, R.answered_at < until)
@@ -168,7 +169,7 @@ def followups(session: Session, *, since: datetime, until: datetime) -> dict:
     from xinsheng.notify.models import Notification
     from xinsheng.surveys.loop import PURPOSE, TOLD
 
-    period = (R.answered_at >= since, R.answered_at < until)
+    period = (R.answered_at >= since, R.answered_at < until, R.followup_case_ref.is_not(None))  # partial index
     rows = session.execute(select(Case.status, func.count()).join(R, R.followup_case_ref == Case.case_ref).where(
         *period).group_by(Case.status)).all()
     closed = sum(n for status, n in rows if status == "closed")

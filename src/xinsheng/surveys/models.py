@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime
@@ -24,7 +24,8 @@ from xinsheng.db import Base, BigIntKey, JSONType, UTCDateTime
 
 class SurveyInvitation(Base):
     __tablename__ = "survey_invitations"
-    __table_args__ = (Index("ix_survey_invitations_customer", "customer_id", "invited_at"),)
+    __table_args__ = (Index("ix_survey_invitations_customer", "customer_id", "invited_at"),
+                      Index("ix_survey_invitations_invited", "invited_at"))
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -46,6 +47,11 @@ class SurveyResponse(Base):
     __table_args__ = (
         Index("ix_survey_responses_metric_answered", "metric", "answered_at"),
         Index("ix_survey_responses_customer", "customer_id", "answered_at"),
+        # the Satisfaction page's comments of bad scores and follow-up cases (partial: few rows)
+        Index("ix_survey_responses_commented", "answered_at", sqlite_where=text("comment IS NOT NULL"),
+              postgresql_where=text("comment IS NOT NULL")),
+        Index("ix_survey_responses_followup", "answered_at", sqlite_where=text("followup_case_ref IS NOT NULL"),
+              postgresql_where=text("followup_case_ref IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)

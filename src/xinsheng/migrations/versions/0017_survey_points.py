@@ -7,7 +7,8 @@ Revises: 0010_surveys
 (unique ``invitation_id``). ``survey_daily``: per local day (the display time zone configured
 now), metric, channel, segment and tier, the sums the satisfaction figures need; filled here
 from the answers already stored, a page at a time, then kept by the code that stores answers
-(surveys/daily.py). See docs/surveys.md.
+(surveys/daily.py). Three indexes for the Satisfaction page: invitations by time, and
+(partial) answers with a comment and answers with a follow-up case by time. See docs/surveys.md.
 """
 from collections import defaultdict
 from zoneinfo import ZoneInfo
@@ -60,9 +61,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "metric", "channel", "segment", "tier"),
     )
     backfill(op.get_bind(), daily)
+    # the Satisfaction page's response rate, comments of bad scores and follow-up cases
+    op.create_index("ix_survey_invitations_invited", "survey_invitations", ["invited_at"])
+    for name, where in (("ix_survey_responses_commented", "comment IS NOT NULL"),
+                        ("ix_survey_responses_followup", "followup_case_ref IS NOT NULL")):
+        op.create_index(name, "survey_responses", ["answered_at"], sqlite_where=sa.text(where),
+                        postgresql_where=sa.text(where))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_survey_responses_followup", table_name="survey_responses")
+    op.drop_index("ix_survey_responses_commented", table_name="survey_responses")
+    op.drop_index("ix_survey_invitations_invited", table_name="survey_invitations")
     op.drop_table("survey_daily")
     op.drop_index("ix_survey_points_customer", table_name="survey_points")
     op.drop_table("survey_points")

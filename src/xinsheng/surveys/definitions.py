@@ -103,7 +103,8 @@ def _survey(code: str, raw: dict) -> Survey:
     points = raw.get("points", 0)
     if not isinstance(points, int) or isinstance(points, bool) or not 0 <= points <= 100_000:
         raise _bad(f"surveys.{code}.points", "a whole number from 0 to 100000")
-    return Survey(code=code, metric=metric, points=points, question=_texts(raw.get("question"), f"surveys.{code}.question"),
+    return Survey(code=code, metric=metric, points=points,
+                  question=_texts(raw.get("question"), f"surveys.{code}.question"),
                   low=_texts(raw.get("low"), f"surveys.{code}.low"), high=_texts(raw.get("high"), f"surveys.{code}.high"),
                   open_question=_texts(raw.get("open_question"), f"surveys.{code}.open_question", required=False))
 

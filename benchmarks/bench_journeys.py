@@ -169,10 +169,10 @@ def _answer(kind: str, rows: list[tuple]):
 
 def worker(kind: str, folder: str, runs: int, url: str | None) -> None:
     """One measurement in this (fresh) process: prints {"seconds": [...], "answer": ...}."""
-    times, rows = [], []
+    times, cpus, rows = [], [], []
     if kind == "pandas":
-        answer, times = _pandas(folder, runs)
-        print(json.dumps({"seconds": times, "answer": " / ".join(f"{c:,}" for c in answer)}))
+        answer, times, cpus = _pandas(folder, runs)
+        print(json.dumps({"seconds": times, "cpu": cpus, "answer": " / ".join(f"{c:,}" for c in answer)}))
         return
     if kind.startswith("pg_"):
         from sqlalchemy import create_engine
@@ -193,22 +193,23 @@ def worker(kind: str, folder: str, runs: int, url: str | None) -> None:
         sql = _sql(kind, f"read_parquet('{folder}/part-*.parquet')")
         for _ in range(runs):
             con = duckdb.connect()
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             rows = con.execute(sql).fetchall()
             times.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - cpu)
             con.close()
-    print(json.dumps({"seconds": times, "answer": _answer(kind, rows)}))
+    print(json.dumps({"seconds": times, "cpu": cpus, "answer": _answer(kind, rows)}))
 
 
-def _pandas(folder: str, runs: int) -> tuple[list[int], list[float]]:
+def _pandas(folder: str, runs: int) -> tuple[list[int], list[float], list[float]]:
     """A plain pandas funnel: the same rule, vectorised with groupby/cummax (data loaded first)."""
     import duckdb
     import numpy as np
 
     df = duckdb.sql(f"SELECT customer_id AS c, channel, event, t FROM read_parquet('{folder}/part-*.parquet')").df()
-    times = []
+    times, cpus = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         codes = {code: k for k, code in enumerate(STEPS.split(","), 1)}
         key = df["channel"] + ":" + df["event"]
         ev = df.loc[key.isin(codes), ["c", "t"]].copy()
@@ -225,7 +226,8 @@ def _pandas(folder: str, runs: int) -> tuple[list[int], list[float]]:
         furthest = ev.assign(valid=np.where(~np.isnan(b), step, 0)).groupby("c")["valid"].max()
         counts = [int((furthest >= k).sum()) for k in range(1, 6)]
         times.append(time.perf_counter() - started)
-    return counts, times
+        cpus.append(time.process_time() - cpu)
+    return counts, times, cpus
 
 
 def measure(kind: str, folder: Path, runs: int, url: str | None = None) -> dict:
@@ -238,8 +240,9 @@ def measure(kind: str, folder: Path, runs: int, url: str | None = None) -> dict:
     if status != 0:
         raise SystemExit(f"{kind} failed")
     doc = json.loads(out)
-    return {"median_s": round(statistics.median(doc["seconds"]), 3), "peak_mib": round(usage.ru_maxrss / 1024),
-            "answer": doc["answer"]}
+    cpu = round(statistics.median(doc["cpu"]), 2) if doc.get("cpu") else "(server)"
+    return {"median_s": round(statistics.median(doc["seconds"]), 3), "cpu_s": cpu,
+            "peak_mib": round(usage.ru_maxrss / 1024), "answer": doc["answer"]}
 
 
 def load_postgres(url: str, folder: Path) -> float:
@@ -280,7 +283,7 @@ def _events_ready(n: int, base: Path, keep: bool, notes: list[str]) -> Path:
 
 
 def _row(engine: str, n: int, query: str, m: dict) -> list:
-    return [engine, f"{n:,}", query, m["median_s"], m["peak_mib"], m["answer"]]
+    return [engine, f"{n:,}", query, m["median_s"], m["cpu_s"], m["peak_mib"], m["answer"]]
 
 
 def _duckdb_rows(n: int, folder: Path, args, rows: list, notes: list) -> None:
@@ -335,7 +338,8 @@ def main() -> None:
         if n == args.postgres_events:
             _postgres_rows(n, folder, args, rows, notes)
     print(json.dumps(before))
-    print(markdown_table(["engine", "events", "query", "median s", "peak MiB", "answer (customers per step)"], rows))
+    print(markdown_table(["engine", "events", "query", "median s", "CPU s (both cores)", "peak MiB",
+                          "answer (customers per step)"], rows))
     for line in notes + [f"load average at the end: {machine()['load_average']}"]:
         print("- " + line)
 

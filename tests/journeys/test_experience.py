@@ -107,3 +107,11 @@ def test_the_contacts_lake_holds_inbound_service_contacts_only_and_is_appended_t
     assert first["copied"] == 11  # 13 rows less the app event #12 and the outbound call #13
     assert refresh_contacts(engine, tmp_path)["copied"] == 0  # nothing new: nothing copied
     assert len(list(contacts_dir(tmp_path).glob("part-*.parquet"))) == 1
+
+
+def test_by_day_rows_carry_every_figure(engine, tmp_path):
+    write_contacts(engine)
+    eng = next(engines(engine, tmp_path))
+    groups = doc(eng, engine, tmp_path, by="day")["groups"]
+    assert [(g["group"], g["contacts"]) for g in groups] == [("2026-03-02", 8)]
+    assert groups[0]["nps"] == {"value": None, "n": 0}  # surveys are not split by day

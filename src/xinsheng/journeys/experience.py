@@ -171,7 +171,7 @@ def experience(eng, db, req: KpiRequest, *, tz_name: str, journeys=(), refresh: 
                       **kpi_figures(series.get(str(lo)), customers)} for lo, _ in bk]
     doc["groups"] = _groups(eng, db, req, customers, journeys) if req.by and req.by not in ("day", "week") else []
     if req.by in ("day", "week"):
-        doc["groups"] = [{"group": s["start"][:10], **s} for s in doc["series"]]
+        doc["groups"] = [{"group": s["start"][:10], **s, **_empty_surveys()} for s in doc["series"]]
     return doc
 
 

@@ -40,8 +40,8 @@ _FIELDS = ("from", "to", "by", "segment", "baseline_from", "baseline_to", "seg_a
 def _value(doc: dict | None, key: str, kind: str):
     if not doc:
         return None
-    v = doc[key]
-    return v["value"] if kind == "survey" else v
+    v = doc.get(key)  # days and weeks carry no survey figures
+    return (v or {}).get("value") if kind == "survey" else v
 
 
 def show(v, kind: str, t: Translator) -> str:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Annotated
 
 import typer
+
+from xinsheng.journeys.cli_setup import setup as _setup
 
 journeys_app = typer.Typer(help="Customer journeys (客户旅程): funnels, paths after drop-off, help needed.",
                            no_args_is_help=True)
@@ -19,19 +20,6 @@ To = Annotated[str | None, typer.Option("--to", help="ISO date (its whole day) o
 Segment = Annotated[str | None, typer.Option("--segment", help="all, elderly, mass, affluent, private")]
 Engine = Annotated[str | None, typer.Option("--engine", help="duckdb (default) or postgres (PostgreSQL databases)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print one JSON document")]
-
-
-def _setup(journey, steps, window, t_from, t_to, segment, engine):
-    from xinsheng.config import get_settings
-    from xinsheng.journeys.definitions import parse_period
-    from xinsheng.journeys.service import analytic_engine, build_request
-    from xinsheng.migrate import ready_engine
-
-    settings = get_settings()
-    start, end = parse_period(t_from, t_to, settings.display_timezone, datetime.now(timezone.utc))
-    req = build_request(journey=journey, steps=steps, window=window, start=start, end=end, segment=segment,
-                        home=settings.home)
-    return analytic_engine(ready_engine(), settings.home, engine), req
 
 
 def _print(doc: dict, as_json: bool, lines) -> None:

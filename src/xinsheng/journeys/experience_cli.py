@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
                       engine: Engine = None, as_json: AsJson = False) -> None:
         """Per step customers stopped at: help-needed rate, related contacts, repeat rate, FCR, sentiment."""
         from xinsheng.config import get_settings
-        from xinsheng.journeys.cli import _setup
+        from xinsheng.journeys.cli_setup import setup as _setup
         from xinsheng.journeys.step_kpis import step_kpis
         from xinsheng.migrate import ready_engine
 

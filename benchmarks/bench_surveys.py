@@ -177,6 +177,38 @@ def _fill(engine, n: int) -> None:
                 s.flush()
 
 
+def _fill_sql(engine, n: int) -> None:
+    """The same kind of answers as :func:`_fill`, generated inside SQLite by one statement (10
+    million in minutes, not the better part of an hour), then the daily sums recounted from
+    them a day at a time by the product's own ``recount_days``."""
+    from datetime import date
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from xinsheng.surveys.daily import display_tz, recount_days
+
+    span = 180 * 86400
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO survey_responses (dedup_key, survey, metric, score, via, channel, segment, answered_at,"
+            " analysis) WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < :last)"
+            " SELECT 'q' || i, m, m, CASE m WHEN 'nps' THEN h % 11 WHEN 'csat' THEN 1 + h % 5 ELSE 1 + h % 7 END,"
+            " 'api', c, 'mass', strftime('%Y-%m-%d %H:%M:%S', :now - (i * 7919) % :span, 'unixepoch') || '.000000',"
+            " '{}' FROM (SELECT i, CASE i % 3 WHEN 0 THEN 'nps' WHEN 1 THEN 'csat' ELSE 'ces' END AS m,"
+            " (i * 2654435761) % 1000003 AS h,"
+            " CASE i % 5 WHEN 0 THEN 'phone' WHEN 1 THEN 'app' WHEN 2 THEN 'branch' WHEN 3 THEN 'wechat'"
+            " ELSE 'ivr' END AS c FROM n)"), {"last": n - 1, "now": int(NOW.timestamp()), "span": span})
+    tz = display_tz()
+    first = (NOW - timedelta(seconds=span)).astimezone(tz).date()
+    days = [first + timedelta(days=k) for k in range((NOW.astimezone(tz).date() - first).days + 1)]
+    with engine.begin() as conn, Session(bind=conn) as s:
+        for day in days:
+            recount_days(s, [day])
+            s.flush()
+    assert isinstance(days[0], date)
+
+
 def _raw_report(s, since, until, by=None) -> dict:
     """The query before the daily sums: the sums over every answer of the period."""
     from sqlalchemy import select
@@ -219,7 +251,7 @@ def bench_query(folder: Path, n: int, runs: int) -> list:
     (folder / f"q{n}").mkdir()
     engine = _engine(folder / f"q{n}")
     t = time.perf_counter()
-    _fill(engine, n)
+    (_fill_sql if n > 1_000_000 else _fill)(engine, n)
     filled = time.perf_counter() - t
     since, until = NOW - timedelta(days=90), NOW
     size, note = f"{n:,} stored", f"median of {runs}"

@@ -4,7 +4,7 @@ never read back) score worse."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from statistics import mean
 
 from sqlalchemy import select
@@ -18,7 +18,9 @@ def test_demo_surveys_follow_the_experience(engine, settings_env):
     from xinsheng.demo.generator import generate_bank
     from xinsheng.demo.load import load_bank
 
-    bank = generate_bank(customers=500, days=35, seed=5)
+    # big enough that the bad answers are not a handful (with 500 customers about 20 answers, 2–6 bad,
+    # and which contacts the sampling hash picks varies with the stored ids); a fixed end date
+    bank = generate_bank(customers=1500, days=35, seed=5, end=date(2026, 11, 20))
     report = load_bank(bank, engine)["surveys"]
     assert report["invited"] > 50
     assert 0.12 < report["answered"] / report["invited"] < 0.45
@@ -41,7 +43,7 @@ def test_demo_surveys_follow_the_experience(engine, settings_env):
 
     bad = [norm(m, s) for m, s, _, outcome, sent in answers if sent == "negative" or outcome == "unresolved"]
     good = [norm(m, s) for m, s, _, outcome, sent in answers if sent == "positive" and outcome != "unresolved"]
-    assert len(bad) >= 5 and len(good) >= 5
+    assert len(bad) >= 10 and len(good) >= 10
     assert mean(bad) + 0.2 < mean(good)
     detractors = [(m, s, ref) for m, s, ref, _, _ in answers
                   if {"nps": s <= 6, "csat": s <= 2, "ces": s >= 6}[m]]

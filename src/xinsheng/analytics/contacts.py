@@ -19,15 +19,14 @@ attribute when numeric), ``analysed`` (1 when the contact has a VOC analysis),
 from __future__ import annotations
 
 import csv
-import fcntl
 import os
-import re
 import tempfile
-from contextlib import contextmanager
 from datetime import timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, and_, func, select
+
+from xinsheng.analytics.lake import _locked, _parts  # one part naming and one lock for both lakes
 
 __all__ = ["SERVICE_CHANNELS", "contacts_dir", "refresh_contacts", "contacts_relation", "contacts_source_pg",
            "run_sql"]
@@ -37,7 +36,6 @@ __all__ = ["SERVICE_CHANNELS", "contacts_dir", "refresh_contacts", "contacts_rel
 SERVICE_CHANNELS = ("phone", "chat", "wechat", "email", "branch", "social")
 COMPACT_AT = 64
 BATCH = 50_000
-_PART = re.compile(r"^part-(\d{12})-(\d{12})\.parquet$")
 _COLS = (("id", "BIGINT"), ("customer_id", "BIGINT"), ("channel", "VARCHAR"), ("event", "VARCHAR"), ("t", "BIGINT"),
          ("end_t", "BIGINT"), ("outcome", "VARCHAR"), ("topic", "VARCHAR"), ("wait_s", "DOUBLE"),
          ("analysed", "INTEGER"), ("sentiment", "DOUBLE"), ("negative", "INTEGER"), ("complaint", "INTEGER"),
@@ -50,28 +48,11 @@ def contacts_dir(home: Path) -> Path:
     return Path(home) / "lake" / "contacts"
 
 
-def _parts(lake: Path) -> list[tuple[int, int, Path]]:
-    if not lake.is_dir():
-        return []
-    return sorted((int(m.group(1)), int(m.group(2)), p) for p in lake.iterdir() if (m := _PART.match(p.name)))
-
-
 def contacts_relation(lake: Path) -> str:
     """The DuckDB relation over the contact parts (empty and typed when there is none)."""
     if not _parts(lake):
         return _EMPTY
     return f"read_parquet({str(lake / 'part-*.parquet')!r})"
-
-
-@contextmanager
-def _locked(lake: Path):
-    lake.mkdir(parents=True, exist_ok=True)
-    with open(lake / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _rows(db: Engine, after: int, upto: int, limit: int) -> list[tuple]:

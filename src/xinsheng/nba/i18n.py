@@ -35,6 +35,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "nba_declined_btn": {"zh": "婉拒", "en": "Declined"},
     "nba_complained_btn": {"zh": "投诉", "en": "Complained"},
     "nba_recorded": {"zh": "已记录：{outcome}", "en": "Recorded: {outcome}"},
+    "tool_nba_uplift": {"zh": "推荐效果", "en": "Offer uplift"},
+    "tool_nba_uplift_d": {"zh": "每项推荐的接受率：推荐组对比对照组，提升及置信区间",
+                          "en": "Acceptance per offer, treated against hold-out, uplift with its interval"},
+    "nu_title": {"zh": "推荐效果（对照组比较）", "en": "Offer uplift against the hold-out group"},
+    "nu_intro": {"zh": "每项推荐的目标客群（符合其客群与年龄）分为推荐组与对照组（约 {share}% 的客户，不做推荐）。"
+                       "接受率 = 接受的客户 ÷ 目标客群人数；提升 = 推荐组接受率 − 对照组接受率，附 95% 置信区间。",
+                 "en": "Each offer's target group (its segments and ages) splits into the treated and the hold-out "
+                       "group (about {share}% of customers, offered nothing). Acceptance = customers who accepted "
+                       "÷ target group; uplift = treated − hold-out acceptance, with its 95% interval."},
+    "nu_none": {"zh": "尚无推荐结果记录。", "en": "No offer outcomes recorded yet."},
+    "nu_action": {"zh": "推荐项", "en": "Offer"},
+    "nu_target": {"zh": "目标客群（推荐组 / 对照组）", "en": "Target group (treated / hold-out)"},
+    "nu_offered": {"zh": "已推荐", "en": "Offered"},
+    "nu_accepted": {"zh": "已接受（推荐组 / 对照组）", "en": "Accepted (treated / hold-out)"},
+    "nu_acc_treated": {"zh": "推荐组接受率", "en": "Treated acceptance"},
+    "nu_acc_holdout": {"zh": "对照组接受率", "en": "Hold-out acceptance"},
+    "nu_uplift": {"zh": "提升（百分点）", "en": "Uplift (points)"},
+    "nu_ci": {"zh": "95% 置信区间", "en": "95% interval"},
+    "nu_complained": {"zh": "投诉", "en": "Complaints"},
+    "nu_chart": {"zh": "各推荐项的提升及 95% 置信区间（百分点）", "en": "Uplift per offer with its 95% interval (points)"},
 }
 
 

@@ -92,3 +92,25 @@ def record_outcome(session: Session, customer_ref: str, code: str, outcome: str,
     session.add(row)
     session.flush()
     return row
+
+
+_TIERS = text("SELECT customer_id, value_tier FROM customer_profiles")
+_LATEST = text("SELECT customer_id, product, category, balance_cny FROM holdings ORDER BY as_of")
+
+
+def all_facts(session: Session, now: datetime) -> dict[int, Facts]:
+    """Every customer's facts at once (the demo's campaign and the uplift page: one query per
+    table, not one per customer); the same values ``facts_of`` gives one customer."""
+    tiers: dict[int, str] = {}
+    held: dict[int, dict[str, tuple[str, float]]] = {}
+    if _has_table(session, "customer_profiles"):
+        tiers = {cid: t for cid, t in session.execute(_TIERS) if t in ("mass", "affluent", "private")}
+    if _has_table(session, "holdings"):
+        for cid, product, category, balance in session.execute(_LATEST):
+            held.setdefault(cid, {})[product] = (category, float(balance))
+    customers = session.scalars(select(Customer).options(selectinload(Customer.notes))
+                                .where(Customer.is_placeholder.is_(False))).all()
+    return {c.id: Facts(customer_ref=c.customer_ref, segment=tiers.get(c.id, c.segment),
+                        age=now.year - c.birth_year if c.birth_year else None, risk_level=c.risk_level,
+                        holdings=frozenset(cat for cat, bal in held.get(c.id, {}).values() if bal > 0),
+                        notes=tuple(n.text for n in c.notes)) for c in customers}

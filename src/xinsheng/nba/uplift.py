@@ -3,6 +3,7 @@ group, and the difference (treated − hold-out) with a 95 % Wald interval."""
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from xinsheng.customers.models import Customer
 from xinsheng.nba.catalogue import Catalogue, active_catalogue
 from xinsheng.nba.models import NbaOutcome
 from xinsheng.nba.rank import in_holdout
+from xinsheng.nba.service import all_facts
 
 Z95 = 1.959963984540054
 
@@ -45,3 +47,51 @@ def uplift(session: Session, catalogue: Catalogue | None = None) -> dict:
         out[f"{outcome}_uplift"] = diff_ci(out["treated"][outcome], size["treated"],
                                            out["holdout"][outcome], size["holdout"])
     return out
+
+
+def targeted(offer, f) -> bool:
+    """The action's target group: the customers its segments and ages fit. Notes, suitability,
+    holdings and history are left out on purpose: they decide which treated customers were
+    actually offered it, but hold-out customers are never ranked, so comparing whole target
+    groups (intention to treat) is what the random hold-out split keeps unbiased."""
+    if offer.segments and f.segment not in offer.segments:
+        return False
+    if offer.min_age is not None and (f.age is None or f.age < offer.min_age):
+        return False
+    return not (offer.max_age is not None and (f.age is None or f.age > offer.max_age))
+
+
+def action_figures(code: str, group_of: dict[int, bool], outcomes: dict[tuple[int, str], set[str]]) -> dict:
+    """One action's figures over its target group (``group_of``: customer → in hold-out)."""
+    row: dict = {"code": code}
+    for g, holdout in (("treated", False), ("holdout", True)):
+        ids = [cid for cid, h in group_of.items() if h == holdout]
+        seen = [outcomes.get((cid, code), set()) for cid in ids]
+        row[g] = {"customers": len(ids), "offered": sum("offered" in s for s in seen),
+                  "accepted": sum("accepted" in s for s in seen),
+                  "complained": sum("complained" in s for s in seen)}
+        row[g]["acceptance"] = row[g]["accepted"] / len(ids) if ids else None
+    t, h = row["treated"], row["holdout"]
+    row["accepted_of_offered"] = t["accepted"] / t["offered"] if t["offered"] else None
+    row["uplift"] = diff_ci(t["accepted"], t["customers"], h["accepted"], h["customers"])
+    return row
+
+
+def uplift_by_action(session: Session, now: datetime, catalogue: Catalogue | None = None) -> list[dict]:
+    """Per action of the catalogue: its target group in each arm, offered and accepted counts,
+    acceptance (accepted / target group) treated and hold-out, and the uplift (the difference)
+    with its 95 % interval. Actions nobody was offered and nobody accepted are left out."""
+    cat = catalogue or active_catalogue()
+    facts = all_facts(session, now)
+    holdout = {cid: in_holdout(cat, f.customer_ref) for cid, f in facts.items()}
+    outcomes: dict[tuple[int, str], set[str]] = {}
+    for cid, code, outcome in session.execute(select(NbaOutcome.customer_id, NbaOutcome.offer_code,
+                                                     NbaOutcome.outcome)):
+        outcomes.setdefault((cid, code), set()).add(outcome)
+    rows = []
+    for offer in cat.offers:
+        group_of = {cid: holdout[cid] for cid, f in facts.items() if targeted(offer, f)}
+        row = action_figures(offer.code, group_of, outcomes)
+        if row["treated"]["offered"] or row["treated"]["accepted"] or row["holdout"]["accepted"]:
+            rows.append(row)
+    return rows

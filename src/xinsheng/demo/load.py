@@ -78,6 +78,10 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
     from xinsheng.demo.holdings import score_churn
 
     score_churn(engine)  # churn-risk scores for the revenue-at-risk page (profiles/churn.py)
+    from xinsheng.demo.nba import load_nba_outcomes
+
+    nba = load_nba_outcomes(engine, now, bank.facts["params"]["seed"])  # offers, outcomes, planted uplift
+    bank.facts["nba_uplift"] = nba["truth"]
     from xinsheng.demo.improvements import load_improvements
 
     improvements = load_improvements(engine, now, bank.facts.get("app_release"))  # demo/improvements.py
@@ -91,7 +95,8 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
     return {"customers": customers.accepted, "interactions": interactions.to_dict(), "open_cases": still_open,
             "cases": {"total": total, "closed": handled["closed"], "acknowledged": handled["acknowledged"],
                       "now": now.isoformat(), "sweep": sweep.to_dict()}, "surveys": surveys,
-            "improvements": improvements, "quality": quality}
+            "improvements": improvements, "quality": quality,
+            "nba": {"outcomes": nba["outcomes"]}}
 
 
 def _load_staff(bank: DemoBank, engine: Engine) -> None:

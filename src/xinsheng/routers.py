@@ -46,6 +46,7 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.journeys.experience_pages import router as experience_pages
     from xinsheng.knowledge.pages import router as knowledge
     from xinsheng.nba.pages import router as nba_pages
+    from xinsheng.nba.uplift_page import router as nba_uplift
     from xinsheng.segments.pages import router as segment_pages
     from xinsheng.quality.pages import router as quality_pages
     from xinsheng.shell.pages import router as shell
@@ -56,4 +57,5 @@ def page_routers() -> list[APIRouter]:
     from xinsheng.surveys.public import router as survey_answers
 
     return [shell, customers, cases, insights, knowledge, identity, admin, audit, ivr_pages, surveys, survey_answers,
-            journeys, experience_pages, profile_pages, nba_pages, revenue_risk, improvements, quality_pages, segment_pages]
+            journeys, experience_pages, profile_pages, nba_pages, revenue_risk, improvements, quality_pages, segment_pages,
+            nba_uplift]

@@ -27,6 +27,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool("hot", "/hot-issues", "voc.read"),
     Tool("journeys", "/journeys", "metrics.read"),
     Tool("segments", "/segments", "metrics.read"),
+    Tool("nba_uplift", "/nba/uplift", "metrics.read"),
     Tool("revenue_risk", "/revenue-at-risk", "customers.read"),  # figures need metrics.read too
     Tool("experience", "/experience", "metrics.read"),
     Tool("satisfaction", "/satisfaction", "surveys.read"),

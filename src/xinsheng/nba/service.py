@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from xinsheng.customers.models import Customer
+from xinsheng.customers.models import Customer, CustomerNote
 from xinsheng.db import utcnow
 from xinsheng.errors import InvalidInput, NotFound
 from xinsheng.nba.catalogue import Catalogue, active_catalogue
@@ -108,9 +108,12 @@ def all_facts(session: Session, now: datetime) -> dict[int, Facts]:
     if _has_table(session, "holdings"):
         for cid, product, category, balance in session.execute(_LATEST):
             held.setdefault(cid, {})[product] = (category, float(balance))
-    customers = session.scalars(select(Customer).options(selectinload(Customer.notes))
-                                .where(Customer.is_placeholder.is_(False))).all()
-    return {c.id: Facts(customer_ref=c.customer_ref, segment=tiers.get(c.id, c.segment),
-                        age=now.year - c.birth_year if c.birth_year else None, risk_level=c.risk_level,
-                        holdings=frozenset(cat for cat, bal in held.get(c.id, {}).values() if bal > 0),
-                        notes=tuple(n.text for n in c.notes)) for c in customers}
+    notes: dict[int, list[str]] = {}
+    for cid, note in session.execute(select(CustomerNote.customer_id, CustomerNote.text).order_by(CustomerNote.id)):
+        notes.setdefault(cid, []).append(note)
+    rows = session.execute(select(Customer.id, Customer.customer_ref, Customer.segment, Customer.birth_year,
+                                  Customer.risk_level).where(Customer.is_placeholder.is_(False)))
+    return {cid: Facts(customer_ref=ref, segment=tiers.get(cid, segment), age=now.year - born if born else None,
+                       risk_level=risk, notes=tuple(notes.get(cid, ())),
+                       holdings=frozenset(cat for cat, bal in held.get(cid, {}).values() if bal > 0))
+            for cid, ref, segment, born, risk in rows}

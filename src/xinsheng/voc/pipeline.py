@@ -25,7 +25,7 @@ from xinsheng.voc.linear import LinearModel
 from xinsheng.voc.masking import MaskResult, mask_pii
 from xinsheng.voc.rules import batch_cues
 from xinsheng.voc.sentiment import SentimentStage
-from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize_many, segment
+from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize_many, segment_many
 from xinsheng.voc.topics import ModelTopics, RuleTopics, Taxonomy, TopicStage
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class Analyzer:
         masked = [mask_pii(t or "") for t in texts]
         norms = normalize_many([m.text for m in masked])
         langs = [detect_lang(n) for n in norms] if lang == "auto" else [lang] * len(norms)
-        return Prepared(masked, [(n, segment(n)) for n in norms], langs)
+        return Prepared(masked, list(zip(norms, segment_many(norms))), langs)
 
     def analyze(self, text: str | None, lang: str = "auto") -> dict:
         return self.analyze_many([text], lang)[0]

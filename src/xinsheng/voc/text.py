@@ -14,11 +14,12 @@ import re
 import threading
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["normalize", "normalize_many", "segment", "detect_lang", "to_half_width", "banking_words", "t2s"]
+__all__ = ["normalize", "normalize_many", "segment", "segment_many", "detect_lang", "to_half_width", "banking_words", "t2s"]
 
 _HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _HALF[0x3000] = 0x20
@@ -161,6 +162,28 @@ def add_words(words: Iterable[str]) -> None:
                 seg.add_word(w, None, None)
 
 
+def _is_word(w: str) -> bool:
+    return w.isalnum() or w[0].isalnum() or w[-1].isalnum()
+
+
+class _KeepTable(dict):
+    """token → whether ``segment`` keeps it; filled on first sight, so that a batch's
+    tokens are filtered by ``map``/``compress`` in C (bounded: past the limit, misses are
+    answered without being stored)."""
+
+    limit = 300_000
+
+    def __missing__(self, w: str) -> bool:
+        keep = _is_word(w)
+        if len(self) < self.limit:
+            self[w] = keep
+        return keep
+
+
+_SEP = "\n"
+_KEEP = _KeepTable({_SEP: True})  # the boundary is kept to split on; never a word (``_is_word`` is False)
+
+
 def segment(text: str, keep_punct: bool = False) -> list[str]:
     """Words of ``text`` (expected normalised); whitespace and, unless asked, punctuation dropped."""
     if not text:
@@ -168,4 +191,29 @@ def segment(text: str, keep_punct: bool = False) -> list[str]:
     words = _segmenter().cut(text)
     if keep_punct:
         return [w for w in words if not w.isspace()]
-    return [w for w in words if w.isalnum() or w[0].isalnum() or w[-1].isalnum()]
+    return [w for w in words if _is_word(w)]
+
+
+def segment_many(texts: Sequence[str]) -> list[list[str]]:
+    """``segment`` of each text, with one segmenter call for the batch.
+
+    The texts are cut joined by ``\\n``: the segmenter cuts runs of Chinese characters and
+    letters/digits on their own, and a line break is a token of its own, so the cut of the
+    joined string is the texts' cuts with ``\\n`` between them. Texts holding a line break
+    or a carriage return (which could pair with it) are cut one by one instead."""
+    if len(texts) < 2:
+        return [segment(t) for t in texts]
+    joined = _SEP.join(texts)
+    if "\r" in joined or joined.count(_SEP) != len(texts) - 1:
+        return [segment(t) for t in texts]
+    words = _segmenter().cut(joined)
+    kept = list(compress(words, map(_KEEP.__getitem__, words)))
+    out: list[list[str]] = []
+    pos = 0
+    index = kept.index
+    for _ in range(len(texts) - 1):
+        nl = index(_SEP, pos)
+        out.append(kept[pos:nl])
+        pos = nl + 1
+    out.append(kept[pos:])
+    return out

@@ -7,7 +7,11 @@ import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from xinsheng.profiles.churn import cutoffs, ece, evaluate
+import numpy as np
+import pytest
+
+from xinsheng.errors import InvalidInput
+from xinsheng.profiles.churn import Sample, cutoffs, ece, evaluate, longest_horizon
 from xinsheng.profiles.churn_data import History, churned_after, examples
 from xinsheng.profiles.features import aum_series
 
@@ -53,10 +57,13 @@ def test_features_see_nothing_after_the_cutoff():
     assert examples(h, cutoff, None, SH)[1][0]["bad_90d"] == 2
 
 
-def test_cutoffs_split_the_time_and_shrink_the_horizon_to_the_data():
-    assert cutoffs(date(2026, 12, 31), date(2026, 1, 1), 90) == (date(2026, 7, 4), date(2026, 10, 2), 90)
-    train, test, horizon = cutoffs(DAY0 + timedelta(days=89), DAY0, 90)
-    assert horizon == 37 and test == DAY0 + timedelta(days=89 - 37) and train == test - timedelta(days=37)
+def test_cutoffs_split_the_time_and_refuse_too_short_a_history():
+    # 364 days: test cutoff 90 days before the end (Oct 2), train cutoff 90 days before that (Jul 4)
+    assert cutoffs(date(2026, 12, 31), date(2026, 1, 1), 90) == (date(2026, 7, 4), date(2026, 10, 2))
+    assert cutoffs(DAY0 + timedelta(days=194), DAY0, 90) == (DAY0 + timedelta(days=14), DAY0 + timedelta(days=104))
+    with pytest.raises(InvalidInput, match="90-day horizon: 89 days, need 194; --horizon 37 fits"):
+        cutoffs(DAY0 + timedelta(days=89), DAY0, 90)
+    assert longest_horizon(89) == 37 and longest_horizon(400) == 90 and longest_horizon(27) is None
 
 
 def test_ece_against_a_hand_computed_example():
@@ -94,3 +101,68 @@ def test_the_model_beats_the_holdings_only_baseline_on_a_planted_world():
     assert report["horizon_days"] == 40 and report["test"]["churned"] > 10
     assert report["model"]["auc"] > 0.75 and report["model"]["auc"] > report["baseline"]["auc"] + 0.1
     assert 0 <= report["model"]["ece"] < 0.15
+
+
+def test_batches_give_the_examples_of_the_whole_bank_and_the_sample_stays_bounded():
+    from xinsheng.profiles.churn import collect
+
+    h = world(seed=3, n=300)
+    parts = []
+    for lo in (1, 101, 201):  # three batches of 100 customers, as iter_histories reads them
+        ids = range(lo, lo + 100)
+        parts.append(History(series={i: h.series[i] for i in ids}, contacts={i: h.contacts[i] for i in ids},
+                             refs={i: h.refs[i] for i in ids}, last_day=h.last_day))
+    cut1, cut2 = DAY0 + timedelta(days=30), DAY0 + timedelta(days=70)
+    whole = collect([h], cut1, cut2, 40, SH)
+    batched = collect(parts, cut1, cut2, 40, SH)
+    for a, b in zip(whole, batched):
+        assert sorted(map(tuple, a.x.tolist())) == sorted(map(tuple, b.x.tolist())) and a.y.sum() == b.y.sum()
+    # at most 50 rows kept, each one of the bank's, about the bank's churn share
+    small, _ = collect(parts, cut1, cut2, 40, SH, cap=50)
+    rows = set(map(tuple, whole[0].x.tolist()))
+    assert len(small.y) == 50 and all(tuple(r) in rows for r in small.x.tolist())
+    s = Sample(100, 1, seed=5)
+    for start in range(0, 10_000, 1_000):
+        s.add(np.arange(start, start + 1_000, dtype=float).reshape(-1, 1), np.zeros(1_000, dtype=int))
+    assert len(s.y) == 100 and 3_000 < s.x.mean() < 7_000  # uniform over 0..9,999, not the last batch
+
+
+def test_run_reads_the_bank_in_batches_and_scores_as_it_would_whole(engine, settings_env):
+    """A stored bank of 200 days (a 90-day horizon fits); a third leave after drawing money down."""
+    from sqlalchemy import select
+
+    from tests.cases.builders import elderly_customer_wang
+    from xinsheng.customers.actions import bulk_upsert_customers
+    from xinsheng.db import session_scope
+    from xinsheng.profiles.churn import run
+    from xinsheng.profiles.holdings import load_holdings
+    from xinsheng.profiles.models import CustomerProfile
+    from xinsheng.records import records_from_list
+
+    rng, end = random.Random(11), date.today() - timedelta(days=1)
+    rows, refs = [], [f"C-CH{i:02d}" for i in range(60)]
+    with session_scope(engine) as s:
+        bulk_upsert_customers(s, [{**elderly_customer_wang(), "customer_ref": ref} for ref in refs])
+    for i, ref in enumerate(refs):
+        balance, leave = rng.randint(50_000, 500_000), rng.randint(30, 200) if i % 3 == 0 else None
+        for step in range(0, 201, 14):
+            if leave is not None and step >= leave:
+                balance = 1_000.0
+            elif leave is not None and step >= leave - 30:
+                balance *= 0.7
+            day = end - timedelta(days=200 - step)
+            rows.append({"customer_ref": ref, "as_of": day.isoformat(), "product": "D", "category": "deposit",
+                         "balance_cny": round(balance * rng.uniform(0.98, 1.02), 2)})
+    assert load_holdings(records_from_list(rows), engine).accepted == len(rows)
+
+    def scores() -> dict:
+        with session_scope(engine) as s:
+            return dict(s.execute(select(CustomerProfile.customer_id, CustomerProfile.churn_risk)).all())
+
+    whole = run(engine, batch=1_000)
+    first = scores()
+    batched = run(engine, batch=7)
+    assert batched == whole and scores() == first
+    last = end - timedelta(days=4)  # the last snapshot: day 196 of 200
+    assert whole["horizon_days"] == 90 and whole["train"]["cutoff"] == (last - timedelta(days=180)).isoformat()
+    assert whole["current"]["scored"] == sum(v is not None for v in first.values()) > 30

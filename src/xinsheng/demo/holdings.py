@@ -140,11 +140,12 @@ def make_holdings(rng: random.Random, customers: list[dict], interactions: list[
 
 def score_churn(engine) -> dict | None:
     """Learn and write the churn-risk scores once the demo bank is loaded (the revenue-at-risk
-    page and the profile cards show them); None when the bank is too small for a time split."""
+    page and the profile cards show them): a 90-day horizon from 194 days of history (``xinsheng
+    demo --days 270``), the longest that fits on a shorter bank; None when it is too small."""
     from xinsheng.errors import InvalidInput
     from xinsheng.profiles.churn import run
 
     try:
-        return run(engine)
+        return run(engine, horizon=None)
     except (InvalidInput, ValueError):
         return None

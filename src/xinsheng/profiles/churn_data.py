@@ -14,9 +14,10 @@ import bisect
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from xinsheng.cases.models import Case
@@ -27,6 +28,8 @@ from xinsheng.profiles.models import Holding
 
 CHURN_SHARE = 0.3
 MIN_AUM = 10_000.0
+#: customers read at a time by the churn model and the revenue page's arithmetic
+BATCH = 2_000
 HOLDINGS_FEATURES = ("log_aum", "trend_30d", "trend_60d", "products", "has_debt")
 EXPERIENCE_FEATURES = ("bad_30d", "bad_90d", "negative_90d", "complaint_flags_90d", "churn_intent_90d",
                        "complaint_cases_90d", "poor_surveys_180d", "app_failures_90d", "days_since_bad", "contacts_90d")
@@ -47,38 +50,74 @@ class History:
     first_contact: float | None = None
 
 
-def load_history(session: Session) -> History:
+def load_history(session: Session, ids: list[int] | None = None) -> History:
+    """The history of the customers ``ids`` (all customers with holdings when None); ``last_day``
+    and ``first_contact`` are the whole bank's, so every batch splits time alike."""
     h = History()
     rows: dict[int, list] = defaultdict(list)
-    for cid, *rest in session.execute(select(Holding.customer_id, Holding.as_of, Holding.product, Holding.category,
-                                             Holding.balance_cny, Holding.risk_level)):
+    q = select(Holding.customer_id, Holding.as_of, Holding.product, Holding.category, Holding.balance_cny,
+               Holding.risk_level)
+    for cid, *rest in session.execute(q if ids is None else q.where(Holding.customer_id.in_(ids))):
         rows[cid].append(tuple(rest))
     h.series = {cid: aum_series(r) for cid, r in rows.items()}
-    h.last_day = max((s[-1][0] for s in h.series.values() if s), default=None)
+    h.last_day = session.scalar(select(func.max(Holding.as_of)))
+    h.first_contact = _first_contact(session)
+    who = (lambda col: col.in_(select(Holding.customer_id).distinct())) if ids is None else (lambda col: col.in_(ids))
     stmt = (select(Interaction.customer_id, Interaction.started_at, Interaction.channel, Interaction.event,
                    Interaction.outcome, InteractionAnalysis.sentiment_label, InteractionAnalysis.flags,
                    InteractionAnalysis.emotions)
             .outerjoin(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
-            .where(Interaction.customer_id.in_(select(Holding.customer_id).distinct())))
+            .where(who(Interaction.customer_id)))
     contacts: dict[int, list] = defaultdict(list)
     for cid, at, channel, event, outcome, label, flags, emotions in session.execute(stmt):
         contacts[cid].append((at.timestamp(), {"channel": channel, "event": event, "outcome": outcome, "analysis": {
             "sentiment_label": label, "flags": flags or [], "emotions": emotions or {}}}))
     h.contacts = {cid: sorted(v, key=lambda x: x[0]) for cid, v in contacts.items()}
-    h.first_contact = min((v[0][0] for v in h.contacts.values() if v), default=None)
     cases: dict[int, list] = defaultdict(list)
-    for cid, at in session.execute(select(Case.customer_id, Case.accepted_at).where(Case.kind == "complaint")):
+    for cid, at in session.execute(select(Case.customer_id, Case.accepted_at)
+                                   .where(Case.kind == "complaint", who(Case.customer_id))):
         if cid is not None and at is not None:
             cases[cid].append(at.timestamp())
     h.cases = cases
+    h.surveys = _surveys(session, ids)
+    refs = select(Customer.id, Customer.customer_ref)
+    h.refs = dict(session.execute(refs if ids is None else refs.where(Customer.id.in_(ids))).all())
+    return h
+
+
+def _first_contact(session: Session) -> float | None:
+    first = session.scalar(select(func.min(Interaction.started_at))
+                           .where(Interaction.customer_id.in_(select(Holding.customer_id).distinct())))
+    return first.timestamp() if first is not None else None
+
+
+def _surveys(session: Session, ids: list[int] | None) -> dict[int, list]:
     surveys: dict[int, list] = defaultdict(list)
-    for cid, metric, score, at in session.execute(text(
-            "SELECT customer_id, metric, score, answered_at FROM survey_responses WHERE customer_id IS NOT NULL")):
+    sql = "SELECT customer_id, metric, score, answered_at FROM survey_responses WHERE customer_id IS NOT NULL"
+    if ids is not None:
+        sql += " AND customer_id IN (" + ",".join(str(int(i)) for i in ids) + ")"
+    for cid, metric, score, at in session.execute(text(sql)):
         poor = (metric == "nps" and score <= 6) or (metric == "csat" and score <= 2) or (metric == "ces" and score >= 6)
         surveys[cid].append((_epoch(at), poor))
-    h.surveys = surveys
-    h.refs = dict(session.execute(select(Customer.id, Customer.customer_ref)).all())
-    return h
+    return surveys
+
+
+def customer_batches(session: Session, size: int = BATCH) -> Iterator[list[int]]:
+    """The ids of the customers with holdings, ``size`` at a time (keyset pages: nothing held whole)."""
+    last = 0
+    while True:
+        ids = list(session.scalars(select(Holding.customer_id).where(Holding.customer_id > last).distinct()
+                                   .order_by(Holding.customer_id).limit(size)))
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def iter_histories(session: Session, size: int = BATCH) -> Iterator[History]:
+    """The bank's history one batch of ``size`` customers at a time."""
+    for ids in customer_batches(session, size):
+        yield load_history(session, ids)
 
 
 def _epoch(at) -> float:

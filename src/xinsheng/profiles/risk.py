@@ -21,7 +21,7 @@ from xinsheng.customers.access import restrict
 from xinsheng.customers.models import Customer
 from xinsheng.identity.principal import Principal
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
-from xinsheng.profiles.churn_data import CHURN_SHARE, MIN_AUM, History
+from xinsheng.profiles.churn_data import CHURN_SHARE, MIN_AUM, History, iter_histories
 from xinsheng.profiles.features import is_bad
 from xinsheng.profiles.models import CustomerProfile
 
@@ -51,8 +51,12 @@ def _group(h: History, cid: int, until: float) -> str:
     return "complained" if complained else ("silent" if bad else "no_bad")
 
 
-def silence_arithmetic(h: History) -> dict:
-    counts = {g: {"customers": 0, "churned": 0, "aum_lost": 0.0} for g in GROUPS}
+def new_silence() -> dict:
+    return {g: {"customers": 0, "churned": 0, "aum_lost": 0.0} for g in GROUPS}
+
+
+def count_silence(h: History, counts: dict) -> dict:
+    """Add one batch of customers to the groups' counts (the arithmetic is additive over batches)."""
     for cid, series in h.series.items():
         if not series or max(s[1] for s in series) < MIN_AUM:
             continue
@@ -62,6 +66,11 @@ def silence_arithmetic(h: History) -> dict:
         if point:
             g["churned"] += 1
             g["aum_lost"] += point[1]
+    return counts
+
+
+def finish_silence(counts: dict) -> dict:
+    """Shares and churn rates from the counts."""
     total = sum(g["customers"] for g in counts.values())
     bad = counts["complained"]["customers"] + counts["silent"]["customers"]
     for name, g in counts.items():
@@ -70,6 +79,19 @@ def silence_arithmetic(h: History) -> dict:
         g["churn_rate"] = g["churned"] / g["customers"] if g["customers"] else None
         g["aum_lost"] = round(g["aum_lost"], 2)
     return {"customers": total, "with_bad_experience": bad, "groups": counts}
+
+
+def silence_arithmetic(h: History) -> dict:
+    return finish_silence(count_silence(h, new_silence()))
+
+
+def silence_in_batches(session: Session) -> dict | None:
+    """The arithmetic over the whole bank, read a batch of customers at a time; None without holdings."""
+    counts, seen = new_silence(), False
+    for h in iter_histories(session):
+        count_silence(h, counts)
+        seen = True
+    return finish_silence(counts) if seen else None
 
 
 def _last_bad(session: Session, ids: list[int], since: datetime) -> dict[int, tuple[str | None, str]]:

@@ -11,9 +11,8 @@ from xinsheng.customers.views import Reader
 from xinsheng.db import utcnow
 from xinsheng.deps import SessionDep, require
 from xinsheng.profiles import pages as _texts  # noqa: F401  (the catalogue entries)
-from xinsheng.profiles.churn_data import load_history
 from xinsheng.profiles.models import CustomerProfile
-from xinsheng.profiles.risk import AT_RISK, at_risk, cached_silence, silence_arithmetic
+from xinsheng.profiles.risk import AT_RISK, at_risk, cached_silence, silence_in_batches
 from xinsheng.web.i18n import Translator, pick_lang
 from xinsheng.web.templating import render
 
@@ -36,9 +35,8 @@ def revenue_at_risk(request: Request, session: SessionDep, me: Reader):
     silence = None
     if figures:
         silence = cached_silence(session)
-        if silence is None:  # no `profiles churn` run yet: computed now (seconds on a large bank)
-            history = load_history(session)
-            silence = silence_arithmetic(history) if history.series else None
+        if silence is None:  # no `profiles churn` run yet: computed now, a batch of customers at a time
+            silence = silence_in_batches(session)
     scored = bool(session.scalar(select(func.count()).select_from(CustomerProfile)
                                  .where(CustomerProfile.churn_risk.is_not(None))))
     risk = at_risk(session, me, utcnow()) if scored else None

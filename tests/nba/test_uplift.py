@@ -51,6 +51,8 @@ def test_uplift_figures_match_a_hand_computed_example(engine, client, client_as)
     assert math.isclose(r["uplift"]["low"], 0.2 - 0.463811, abs_tol=1e-5)
     assert math.isclose(r["uplift"]["high"], 0.2 + 0.463811, abs_tol=1e-5)
     assert r["accepted_of_offered"] == 4 / 6
+    (api,) = [a for a in client_as("analyst").get("/api/v1/nba/uplift").json()["actions"] if a["code"] == "movie_tickets"]
+    assert api["treated"]["acceptance"] == 0.4 and api["holdout"]["acceptance"] == 0.2
 
 
 def test_the_demo_campaign_estimate_finds_the_planted_uplift(engine, client):

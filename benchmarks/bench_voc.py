@@ -131,7 +131,8 @@ def worker(args) -> None:
 
     data = json.loads(Path(args.worker).read_text("utf-8"))
     analyzer = get_analyzer()
-    analyzer.analyze_many(synth(200, 200, 0))  # warm-up: models, dictionaries, regexes
+    # warm-up: models, dictionaries, regexes, and the English lexicons (built on first use)
+    analyzer.analyze_many(synth(200, 200, 0) + ["The app keeps crashing, I am very angry about the fees"])
     if args.dump:
         Path(args.dump).write_text(json.dumps(analyzer.analyze_many(data["check"]), ensure_ascii=False), "utf-8")
         return

@@ -93,6 +93,13 @@ def test_the_segment_explorer_in_a_browser(engine, client, settings_env, base_ur
         expect(page.locator("#sg-rules tr[data-code=tier_private] td").nth(2)).to_have_text("5")
         expect(page.locator("#sg-clusters tbody tr")).to_have_count(3)
         expect(page.locator("h1")).to_have_text("客群探索" if locale == "zh-CN" else "Segment explorer")
+        # the chart: a bar per segment (the rules' and the 3 clusters'), named in the page's language
+        rules = page.locator("#sg-rules tbody tr").count()
+        expect(page.locator("#sg-chart .bars path")).to_have_count(rules + 3)
+        private = "私人银行客户" if locale == "zh-CN" else "Private banking"
+        expect(page.locator("#sg-chart .xtick text", has_text=private)).to_have_count(1)
+        drawn = page.evaluate("() => { const d = document.getElementById('sg-chart').data[0]; return [d.x, d.y]; }")
+        assert dict(zip(*drawn))[page.locator("#sg-rules tr[data-code=tier_private] td").nth(1).inner_text()] == 5
 
 
 def test_new_to_bank_follows_the_profiles_lifecycle_when_there_is_one():

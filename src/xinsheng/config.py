@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     voc_taxonomy: Path | None = Field(
         None, description="the bank's own topic taxonomy (YAML) instead of the shipped one"
     )
+    voc_base: Path | None = Field(
+        None, description="a base from `xinsheng voc learn`: the default --base of voc train and kb train-pairs"
+    )
     display_timezone: str = Field(
         "Asia/Shanghai", description="time zone in which pages show timestamps"
     )

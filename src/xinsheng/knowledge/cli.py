@@ -72,24 +72,38 @@ def train_pairs_command(
     q2_col: Annotated[str, typer.Option()] = "sentence2",
     label_col: Annotated[str, typer.Option()] = "label",
     tune: Annotated[Path | None, typer.Option(help="pairs to choose the threshold on")] = None,
+    base: Annotated[Path | None, typer.Option(
+        help="a base from 'voc learn': its text vectors add features (default: XINSHENG_VOC_BASE)")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Train the pair scorer on a bank's own labelled pairs and/or its agents' feedback.
     A model in XINSHENG_HOME/knowledge is used by the answer index of every process
-    started later."""
+    started later. A model trained with --base keeps a copy of the base's vectors."""
     from xinsheng.config import get_settings
     from xinsheng.knowledge.evaluate import Pairs, read_pairs, train_pairs
 
     if data is None and not from_feedback:
         raise typer.BadParameter("give --data, --from-feedback or both", param_hint="--data")
+    learned = _load_base(base)
     pairs = read_pairs(data, q1_col, q2_col, label_col) if data else Pairs([], [], np.zeros(0, dtype=int))
     if from_feedback:
         pairs = pairs.extended(_feedback_pairs())
     tuning = read_pairs(tune, q1_col, q2_col, label_col) if tune else None
-    model = train_pairs(pairs, tuning, source=data.name if data else "agents' feedback")
+    model = train_pairs(pairs, tuning, source=data.name if data else "agents' feedback", base=learned)
     path = model.save(out or get_settings().home / "knowledge")
-    _print({"n": len(pairs.labels), "threshold": round(model.threshold, 4), "out": str(path)},
-           as_json, "pair model trained")
+    _print({"n": len(pairs.labels), "threshold": round(model.threshold, 4), "out": str(path),
+            "base": model.base.get("source") if model.base else None}, as_json, "pair model trained")
+
+
+def _load_base(base: Path | None):
+    """The base of --base or XINSHENG_VOC_BASE (None without either); exit 2 when unusable."""
+    from xinsheng.errors import InputFileError
+    from xinsheng.voc.base import BaseError, resolve_base
+
+    try:
+        return resolve_base(base)
+    except BaseError as exc:
+        raise InputFileError(str(exc)) from None
 
 
 def _feedback_pairs() -> list[tuple[str, str, int]]:

@@ -16,6 +16,7 @@ import numpy as np
 
 from xinsheng.errors import InputFileError
 from xinsheng.knowledge.matching.analyzer import get_analyzer
+from xinsheng.knowledge.matching.base_features import base_block
 from xinsheng.knowledge.matching.features import IdfTable, feature_matrix, pair_tokens
 from xinsheng.knowledge.matching.index import ArticleDoc, KnowledgeIndex
 from xinsheng.knowledge.matching.scorer import PairModel, fit_model, predict_with_rules
@@ -75,18 +76,22 @@ def read_pairs(path: Path, q1: str, q2: str, label: str) -> Pairs:
 class Featurised:
     x: np.ndarray
     tokens: list[list[str]]
+    base_x: np.ndarray | None = None
 
 
-def pair_features(*sets: Pairs) -> list[Featurised]:
-    """Feature rows and tokens of each pair set, with idf from all their questions together."""
+def pair_features(*sets: Pairs, base=None) -> list[Featurised]:
+    """Feature rows and tokens of each pair set, with idf from all their questions together;
+    with a ``base`` (voc.base.Base), also the pairs' base features."""
     analyzer = get_analyzer()
     analyzed = [[(analyzer.analyze(a), analyzer.analyze(b)) for a, b in zip(p.q1, p.q2)] for p in sets]
     idf = IdfTable.from_texts({x.text: x for pairs in analyzed for pair in pairs for x in pair}.values())
-    return [Featurised(feature_matrix(pairs, idf), [pair_tokens(a, b) for a, b in pairs]) for pairs in analyzed]
+    return [Featurised(feature_matrix(pairs, idf), [pair_tokens(a, b) for a, b in pairs],
+                       base_block(base, p.q1, p.q2) if base is not None else None)
+            for p, pairs in zip(sets, analyzed)]
 
 
 def _scores(model: PairModel, f: Featurised) -> np.ndarray:
-    return predict_with_rules(model, f.x, f.tokens)
+    return predict_with_rules(model, f.x, f.tokens, f.base_x)
 
 
 def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -119,10 +124,10 @@ def eval_pairs(data: Pairs, tune: Pairs | None = None, model: PairModel | None =
     """``{"n", "accuracy", "f1", "threshold", "auc"}`` of the matcher on ``data``."""
     model = model or default_model()
     if tune is None:
-        (f,) = pair_features(data)
+        (f,) = pair_features(data, base=model.vectors)
         threshold = model.threshold  # 0.5 (DEFAULT_THRESHOLD) for the shipped model
     else:
-        f, ft = pair_features(data, tune)
+        f, ft = pair_features(data, tune, base=model.vectors)
         threshold = best_threshold(_scores(model, ft), tune.labels)
     return scores_report(_scores(model, f), data.labels, threshold)
 
@@ -143,13 +148,17 @@ def with_random_negatives(data: Pairs, share: float = 0.5, seed: int = 7) -> Pai
     return Pairs(q1, q2, np.concatenate([data.labels, np.zeros(int(keep.sum()), dtype=int)]), data.skipped)
 
 
-def train_pairs(data: Pairs, tune: Pairs | None = None, degree: int = 2, source: str = "") -> PairModel:
-    """A pair model fitted on a bank's labelled pairs; threshold from ``tune`` or ``data``."""
+def train_pairs(data: Pairs, tune: Pairs | None = None, degree: int = 2, source: str = "",
+                base=None) -> PairModel:
+    """A pair model fitted on a bank's labelled pairs; threshold from ``tune`` or ``data``.
+    With a ``base`` (``voc learn``), its text vectors add features and ride with the model."""
     if len(set(data.labels.tolist())) < 2:
         raise InputFileError("training pairs need both labels, 0 and 1")
     train = with_random_negatives(data)
-    fit, check = pair_features(train, tune or data)
-    model = fit_model(fit.x, train.labels, degree=degree, c=0.3, tokens=fit.tokens, trained_on=source)
+    fit, check = pair_features(train, tune or data, base=base)
+    model = fit_model(fit.x, train.labels, degree=degree, c=0.3, tokens=fit.tokens, trained_on=source,
+                      base_x=fit.base_x)
+    model.vectors = base
     model.threshold = best_threshold(_scores(model, check), (tune or data).labels)
     return model
 

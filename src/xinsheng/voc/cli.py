@@ -1,4 +1,4 @@
-"""``xinsheng voc analyze|train|eval``: VOC analysis of files, no database needed (CONTRACT.md).
+"""``xinsheng voc analyze|train|eval|learn``: VOC analysis of files, no database needed (CONTRACT.md).
 
 Exit status: 0 done, 2 unusable input (missing, unreadable or unknown-format file, missing
 column, bad model folder, unknown labels) with one line on stderr, 1 internal error.
@@ -21,7 +21,7 @@ from xinsheng.voc.sentiment import canonical_sentiment
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(help="VOC text analytics: analyse, train and evaluate.", no_args_is_help=True,
+app = typer.Typer(help="VOC text analytics: analyse, train, evaluate and learn from unlabelled texts.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
 
 TextCol = Annotated[str, typer.Option("--text-col", help="column holding the text")]
@@ -126,6 +126,10 @@ def analyze(
             advance(total % 256)
 
 
+BaseOpt = Annotated[Path | None, typer.Option(
+    "--base", help="a base from `voc learn` whose text vectors become extra features (default: XINSHENG_VOC_BASE)")]
+
+
 @app.command()
 def train(
     task: Task,
@@ -133,26 +137,33 @@ def train(
     out: Annotated[Path, typer.Option("--out", help="model folder to write")],
     text_col: TextCol = "text",
     label_col: LabelCol = "label",
+    base: BaseOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON report on stdout")] = False,
 ) -> None:
     """Train a sentiment or topic model on labelled data; `--model DIR` then uses it."""
+    from xinsheng.voc.base import resolve_base
     from xinsheng.voc.registry import save_model_dir
     from xinsheng.voc.train import train_model
 
     with _usable():
         if task not in ("sentiment", "topic"):
             raise ValueError("--task must be sentiment or topic")
+        learned = resolve_base(base)
         texts, labels = _labelled(data, text_col, label_col)
         if task == "sentiment":
             canonical_sentiment(labels)  # unknown labels fail before any work starts
         with _progress(f"preparing {len(texts)} texts", len(texts)) as advance:
-            model = train_model(task, texts, labels, progress=advance)
+            model = train_model(task, texts, labels, progress=advance, base=learned)
+    extra = {"n_train": len(texts), "source": str(data)}
+    if learned is not None:
+        extra["base"] = {k: learned.info.get(k) for k in ("folder", "sha256", "corpus", "dims")}
     try:
-        save_model_dir(out, model, task, {"n_train": len(texts), "source": str(data)})
+        save_model_dir(out, model, task, extra)
     except OSError as exc:
         raise _fail(f"{out}: cannot write model ({exc.strerror or exc})") from None
     report = {"task": task, "n": len(texts), "lang": model.meta.get("lang"), "labels": model.classes,
-              "features": model.featurizer.n_features, "out": str(out)}
+              "features": model.featurizer.n_features, "out": str(out),
+              "base": learned.info["folder"] if learned is not None else None}
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
     else:
@@ -193,3 +204,67 @@ def eval_(
     seen = report["as_analyzed"]
     typer.echo(f"as analyzed: accuracy={seen['accuracy']:.4f} macro_f1={seen['macro_f1']:.4f} "
                f"unlabelled={seen['unlabelled']}  [{seen['rule']}]")
+
+
+@app.command()
+def learn(
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="unlabelled texts: .txt (one a line), .csv, .tsv, .jsonl")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="base folder to write (default: XINSHENG_VOC_BASE)")] = None,
+    text_col: TextCol = "text",
+    from_db: Annotated[bool, typer.Option("--from-db", help="learn from the stored, masked interaction texts")] = False,
+    update: Annotated[bool, typer.Option("--update", help="add these texts to the base's counts in --out")] = False,
+    dim: Annotated[int, typer.Option("--dim", help="dimensions of a unit vector")] = 128,
+    as_json: Annotated[bool, typer.Option("--json", help="print the base's manifest on stdout")] = False,
+) -> None:
+    """Learn text representations (a base) from unlabelled texts; `voc train --base` and
+    `kb train-pairs --base` then use them. Streams any size; `--update` continues a base."""
+    from xinsheng.voc.base import ENV
+    from xinsheng.voc.learn import LearnParams
+    from xinsheng.voc.learn import learn as learn_base
+
+    with _usable():
+        out = out or _default_base(ENV)
+        if (corpus is None) == (not from_db):
+            raise ValueError("give --corpus PATH or --from-db (one of them)")
+        texts, total, source = _learn_source(corpus, text_col)
+        label = "learning from " + (corpus.name if corpus else "stored texts")
+        with _progress(label, total) as advance:
+            manifest = learn_base(texts, out, LearnParams(dim=dim), update=update, source=source,
+                                  progress=_advance_by(advance, in_bytes=corpus is not None))
+    if as_json:
+        typer.echo(json.dumps(manifest, ensure_ascii=False))
+    else:
+        c, d = manifest["corpus"], manifest["dims"]
+        typer.echo(f"base of {c['texts']} texts ({c['chars']} characters): {d['units_kept']} units × "
+                   f"{d['unit']} dimensions → {out}", err=True)
+
+
+def _default_base(env: str) -> Path:
+    from xinsheng.config import get_settings
+
+    folder = get_settings().voc_base
+    if folder is None:
+        raise ValueError(f"give --out DIR (or set {env})")
+    return Path(folder)
+
+
+def _learn_source(corpus: Path | None, text_col: str):
+    """(texts, progress total, source name): a file's size in bytes, or the stored texts' count."""
+    from xinsheng.voc.learn_io import db_text_count, iter_db_texts, iter_file_texts
+
+    if corpus is None:
+        return iter_db_texts(), db_text_count(), "database"
+    texts = iter_file_texts(corpus, text_col)
+    first = next(texts, None)  # a missing file or column fails before the bar starts
+    if first is None:
+        raise InputFileError(f"{corpus}: no texts")
+    import itertools
+
+    return itertools.chain([first], texts), corpus.stat().st_size, str(corpus)
+
+
+def _advance_by(advance, in_bytes: bool):
+    """The bar moves by texts (database) or by UTF-8 bytes of text (a file: its size is the total)."""
+    if in_bytes:
+        return lambda batch: advance(sum(len(t.encode("utf-8")) + 1 for t in batch))
+    return lambda batch: advance(len(batch))

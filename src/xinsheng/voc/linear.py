@@ -197,6 +197,11 @@ def load_featurizer(meta: dict, arrays: dict[str, np.ndarray]) -> Featurizer | P
     """The featurizer saved by ``get_state`` (plain ``Featurizer`` state has no ``kind``)."""
     if meta.get("kind") == "word_pairs":
         return PairFeaturizer.from_state(meta, arrays)
+    if meta.get("kind") == "with_base":  # trained with `--base` (voc learn); the base's vectors ride along
+        from xinsheng.voc.base import BaseFeaturizer
+
+        inner = load_featurizer(meta["inner"], {k: v for k, v in arrays.items() if not k.startswith("base_")})
+        return BaseFeaturizer.from_state(meta, arrays, inner)
     return Featurizer.from_state(meta, arrays)
 
 

@@ -8,6 +8,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from xinsheng.voc.base import Base, BaseFeaturizer
 from xinsheng.voc.features import Doc, Featurizer
 from xinsheng.voc.linear import LinearModel, PairFeaturizer, fit_linear
 from xinsheng.voc.rules import EMOTIONS
@@ -22,6 +23,8 @@ EVAL_TASKS = ("sentiment", "topic", "emotion")
 # Word-pair features pay off on short utterances (intents, chat questions), not long narratives.
 SHORT_TEXT_WORDS = 40
 Progress = Callable[[int], None]
+#: Weight of a base's text vectors beside the (unit-norm) TF-IDF features.
+BASE_WEIGHT = 0.5
 
 # Common emotion label sets mapped to the pipeline's names (SMP2020-EWECT, NLPCC, English).
 EMOTION_ALIASES = {
@@ -66,8 +69,9 @@ def _short_texts(docs: Sequence[Doc]) -> bool:
 
 
 def train_model(task: str, texts: Sequence[str], labels: Sequence[str],
-                progress: Progress | None = None) -> LinearModel:
-    """A sentiment or topic model trained on ``texts`` with any label set (topics)."""
+                progress: Progress | None = None, base: Base | None = None) -> LinearModel:
+    """A sentiment or topic model trained on ``texts`` with any label set (topics); with a
+    ``base`` (``voc learn``) its text vectors are features beside the TF-IDF ones."""
     if task not in ("sentiment", "topic"):
         raise ValueError("task must be sentiment or topic")
     if len(texts) != len(labels) or not texts:
@@ -77,7 +81,11 @@ def train_model(task: str, texts: Sequence[str], labels: Sequence[str],
     many = len(set(y)) > 8
     pairs = task == "topic" and _short_texts(docs)
     meta = {"task": task, "lang": lang, "n_train": len(texts)}
-    return fit_linear(docs, y, featurizer_for(lang, pairs), C=1.0 if many else 4.0,
+    featurizer = featurizer_for(lang, pairs)
+    if base is not None:
+        featurizer = BaseFeaturizer(featurizer, base, BASE_WEIGHT)
+        meta["base"] = {k: base.info.get(k) for k in ("folder", "sha256")}
+    return fit_linear(docs, y, featurizer, C=1.0 if many else 4.0,
                       estimator="svm" if many else "ensemble", meta=meta)
 
 

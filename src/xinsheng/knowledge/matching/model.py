@@ -38,6 +38,22 @@ class PairModel:
     lexical: dict[str, float] = field(default_factory=dict)
     #: Platt scaling of the final log-odds, (slope, intercept): p = σ(slope · logit + intercept).
     calibration: list[float] = field(default_factory=lambda: [1.0, 0.0])
+    #: Trained with a base (``kb train-pairs --base``): its copy's record and the weights of
+    #: the standardised :func:`base_features.base_block` features; empty without one.
+    base: dict = field(default_factory=dict)
+    base_mean: list[float] = field(default_factory=list)
+    base_scale: list[float] = field(default_factory=list)
+    base_coef: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.vectors = None  # the base itself (voc.base.Base), loaded with the model
+
+    def base_logits(self, base_x: np.ndarray | None) -> np.ndarray | float:
+        if not self.base_coef:
+            return 0.0
+        if base_x is None:
+            raise ValueError("this pair model was trained with a base: give its base features")
+        return ((base_x - np.asarray(self.base_mean)) / np.asarray(self.base_scale)) @ np.asarray(self.base_coef)
 
     def _expand(self, x: np.ndarray) -> np.ndarray:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -48,11 +64,13 @@ class PairModel:
         i, j = np.triu_indices(z.shape[1])
         return np.hstack([z, z[:, i] * z[:, j]])
 
-    def predict(self, x: np.ndarray, tokens: list[list[str]] | None = None) -> np.ndarray:
-        """Probabilities of "same intent" for rows of features (and their pair tokens)."""
+    def predict(self, x: np.ndarray, tokens: list[list[str]] | None = None,
+                base_x: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities of "same intent" for rows of features (and their pair tokens and,
+        for a model trained with a base, their base features)."""
         if len(x) == 0:
             return np.zeros(0)
-        logits = self._expand(x) @ np.asarray(self.coef) + self.intercept
+        logits = self._expand(x) @ np.asarray(self.coef) + self.intercept + self.base_logits(base_x)
         if self.lexical and tokens is not None:
             weights = self.lexical
             logits = logits + np.array([sum(weights.get(t, 0.0) for t in row) for row in tokens])
@@ -61,6 +79,10 @@ class PairModel:
     def save(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / MODEL_FILE
+        if self.vectors is not None:
+            from xinsheng.knowledge.matching.base_features import save_vectors
+
+            self.base = save_vectors(self.vectors, folder)
         path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), "utf-8")
         return path
 
@@ -73,13 +95,20 @@ class PairModel:
             raise InputFileError(f"{path}: not a pair model ({exc})") from None
         if data.get("features") != list(FEATURES):
             raise InputFileError(f"{path}: trained on other features; retrain with 'kb train-pairs'")
-        return cls(**data)
+        model = cls(**data)
+        if model.base:
+            from xinsheng.knowledge.matching.base_features import load_vectors
+
+            model.vectors = load_vectors(path.parent, model.base)
+        return model
 
 
 def fit_model(x: np.ndarray, y: np.ndarray, *, degree: int = 1, c: float = 1.0,
-              tokens: list[list[str]] | None = None, trained_on: str = "") -> PairModel:
+              tokens: list[list[str]] | None = None, trained_on: str = "",
+              base_x: np.ndarray | None = None) -> PairModel:
     """Fit a :class:`PairModel` on feature rows ``x``, 0/1 labels ``y`` and, when given,
-    the pairs' tokens (:func:`features.pair_tokens`) for the lexical part."""
+    the pairs' tokens (:func:`features.pair_tokens`) for the lexical part and their base
+    features (:func:`base_features.base_block`)."""
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
@@ -89,6 +118,13 @@ def fit_model(x: np.ndarray, y: np.ndarray, *, degree: int = 1, c: float = 1.0,
     model = PairModel(degree, mean.tolist(), scale.tolist(), [0.0], 0.0,
                       trained_on=trained_on, n_pairs=len(y))
     dense = model._expand(x)
+    if base_x is not None:
+        model.base_mean = base_x.mean(axis=0).tolist()
+        scale = base_x.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        model.base_scale = scale.tolist()
+        dense = np.hstack([dense, (base_x - base_x.mean(axis=0)) / scale])
+    n_base = 0 if base_x is None else base_x.shape[1]
     vocab: dict[str, int] = {}
     if tokens is not None:
         rows = [[vocab.setdefault(t, len(vocab)) for t in set(row)] for row in tokens]
@@ -101,7 +137,8 @@ def fit_model(x: np.ndarray, y: np.ndarray, *, degree: int = 1, c: float = 1.0,
         design = dense
     lr = LogisticRegression(C=c, max_iter=5000).fit(design, y)
     coef = lr.coef_[0]
-    model.coef = coef[: dense.shape[1]].tolist()
+    model.coef = coef[: dense.shape[1] - n_base].tolist()
+    model.base_coef = coef[dense.shape[1] - n_base: dense.shape[1]].tolist()
     model.intercept = float(lr.intercept_[0])
     model.lexical = {t: round(float(coef[dense.shape[1] + i]), 5) for t, i in vocab.items()
                      if abs(coef[dense.shape[1] + i]) > 1e-4}
@@ -135,31 +172,34 @@ def fit_monotone(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, trained_on: s
                      trained_on=trained_on, n_pairs=len(y))
 
 
-def _rule_logits(model: PairModel, x: np.ndarray, tokens: list[list[str]] | None = None) -> np.ndarray:
+def _rule_logits(model: PairModel, x: np.ndarray, tokens: list[list[str]] | None = None,
+                 base_x: np.ndarray | None = None) -> np.ndarray:
     """Log-odds of the model; a word asserted by one question and denied by the other
     (转账成功 / 转账不成功) divides the odds by :data:`POLARITY_PENALTY` per word."""
-    p = np.clip(model.predict(x, tokens), 1e-12, 1 - 1e-12)
+    p = np.clip(model.predict(x, tokens, base_x), 1e-12, 1 - 1e-12)
     conflicts = x[:, FEATURES.index("polarity_conflict")]
     return np.log(p / (1 - p)) - conflicts * np.log(POLARITY_PENALTY)
 
 
-def predict_with_rules(model: PairModel, x: np.ndarray, tokens: list[list[str]] | None = None) -> np.ndarray:
+def predict_with_rules(model: PairModel, x: np.ndarray, tokens: list[list[str]] | None = None,
+                       base_x: np.ndarray | None = None) -> np.ndarray:
     """Probabilities that the pairs ask the same thing: the model with the polarity rule,
     then the model's calibration."""
     if not len(x):
         return np.zeros(0)
     slope, intercept = model.calibration
-    z = slope * _rule_logits(model, x, tokens) + intercept
+    z = slope * _rule_logits(model, x, tokens, base_x) + intercept
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def calibrate(model: PairModel, x: np.ndarray, y: np.ndarray, tokens: list[list[str]] | None = None) -> PairModel:
+def calibrate(model: PairModel, x: np.ndarray, y: np.ndarray, tokens: list[list[str]] | None = None,
+              base_x: np.ndarray | None = None) -> PairModel:
     """Platt scaling on labelled pairs: a logistic fit of the labels on the model's log-odds,
     the two labels weighed equally, so that probability 0.5 is where "same" and "different"
     are equally likely on pairs like these, whatever their share of each."""
     from sklearn.linear_model import LogisticRegression
 
-    z = _rule_logits(model, x, tokens).reshape(-1, 1)
+    z = _rule_logits(model, x, tokens, base_x).reshape(-1, 1)
     lr = LogisticRegression(C=1e4, class_weight="balanced", max_iter=1000).fit(z, y)
     model.calibration = [round(float(lr.coef_[0, 0]), 6), round(float(lr.intercept_[0]), 6)]
     return model

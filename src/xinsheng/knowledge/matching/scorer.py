@@ -32,7 +32,12 @@ class PairScorer:
 
     def score_analyzed(self, pairs: list[tuple[Analyzed, Analyzed]]) -> np.ndarray:
         tokens = [pair_tokens(a, b) for a, b in pairs] if self.model.lexical else None
-        return predict_with_rules(self.model, feature_matrix(pairs, self.idf), tokens)
+        base_x = None
+        if self.model.vectors is not None:  # trained with a base (kb train-pairs --base)
+            from xinsheng.knowledge.matching.base_features import base_block
+
+            base_x = base_block(self.model.vectors, [a.text for a, _ in pairs], [b.text for _, b in pairs])
+        return predict_with_rules(self.model, feature_matrix(pairs, self.idf), tokens, base_x)
 
     def score(self, a: str, b: str) -> float:
         """Probability that ``a`` and ``b`` ask the same thing."""

@@ -1,0 +1,164 @@
+"""Using a base (``voc learn``): text vectors, and features for models trained with one.
+
+A text's vector is the TF-IDF-weighted mean of its words' unit vectors beside the same
+mean over its characters (each half l2-normalised; units the base never kept count for
+nothing). ``BaseFeaturizer`` puts that dense block beside a model's sparse TF-IDF
+features; it stores the base's vectors in the model's own files, so a model trained
+with a base needs no other file (the base's folder and checksum are recorded too).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from xinsheng.voc.learn import FORMAT, MANIFEST_FILE, VECTORS_FILE, BaseError, file_sha256, row_of, unit_keys
+
+__all__ = ["Base", "BaseError", "BaseFeaturizer", "load_base", "resolve_base", "ENV"]
+
+ENV = "XINSHENG_VOC_BASE"
+
+
+@dataclass
+class Base:
+    rows: np.ndarray  # sorted hashed rows kept
+    vecs: np.ndarray  # (len(rows), dim) float32, l2-normalised
+    idf: np.ndarray  # (len(rows),)
+    row_bits: int
+    info: dict  # where it came from: folder, checksum, corpus, dims
+
+    @property
+    def dim(self) -> int:
+        return int(self.vecs.shape[1])
+
+    @property
+    def doc_dim(self) -> int:
+        return 2 * self.dim
+
+    def _mean(self, keys: list[np.ndarray]) -> np.ndarray:
+        """TF-IDF-weighted, l2-normalised mean vector of each key list."""
+        lens = np.fromiter(map(len, keys), np.int64, len(keys))
+        flat = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+        doc = np.repeat(np.arange(len(keys)), lens)
+        r = row_of(flat, self.row_bits)
+        pos = np.searchsorted(self.rows, r)
+        pos[pos >= len(self.rows)] = 0
+        hit = self.rows[pos] == r if len(self.rows) else np.zeros(len(r), bool)
+        m = sparse.csr_matrix((self.idf[pos[hit]].astype(np.float64), (doc[hit], pos[hit])),
+                              shape=(len(keys), len(self.rows)))
+        out = np.asarray(m @ self.vecs, dtype=np.float64)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1
+        return out / norms
+
+    def doc_vectors(self, docs: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
+        """(n, 2·dim): [words' mean | characters' mean] of each (normalised text, words)."""
+        pairs = [unit_keys(text, words) for text, words in docs]
+        w = self._mean([p[0] for p in pairs])
+        c = self._mean([p[1] for p in pairs])
+        return np.hstack([w, c]).astype(np.float32)
+
+    def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of raw texts (normalised and segmented as ``voc train`` does)."""
+        from xinsheng.voc.text import normalize_many, segment
+
+        norm = normalize_many(list(texts))
+        return self.doc_vectors([(t, segment(t)) for t in norm])
+
+    def arrays(self, prefix: str = "base_") -> dict[str, np.ndarray]:
+        return {f"{prefix}rows": self.rows, f"{prefix}vecs": self.vecs, f"{prefix}idf": self.idf}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict, row_bits: int, info: dict, prefix: str = "base_") -> Base:
+        return cls(np.asarray(arrays[f"{prefix}rows"], np.int64), np.asarray(arrays[f"{prefix}vecs"], np.float32),
+                   np.asarray(arrays[f"{prefix}idf"], np.float32), int(row_bits), dict(info))
+
+
+def load_base(folder: str | Path) -> Base:
+    """The base in ``folder``; BaseError (one line) when it is missing or corrupt."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise BaseError(f"{folder}: base folder not found (write one with `xinsheng voc learn`)")
+    try:
+        manifest = json.loads((path / MANIFEST_FILE).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BaseError(f"{folder}: no readable {MANIFEST_FILE} ({exc})") from None
+    if manifest.get("format") != FORMAT:
+        raise BaseError(f"{folder}: not a base written by `xinsheng voc learn`")
+    vec_file = path / VECTORS_FILE
+    digest = file_sha256(vec_file) if vec_file.is_file() else None
+    if digest is None or digest != manifest.get("checksums", {}).get(VECTORS_FILE):
+        raise BaseError(f"{folder}: {VECTORS_FILE} is missing or does not match its manifest (corrupt); "
+                        "run `xinsheng voc learn` again")
+    try:
+        with np.load(vec_file, allow_pickle=False) as a:
+            arrays = {k: a[k] for k in a.files}
+        info = {"folder": str(path.resolve()), "sha256": digest, "corpus": manifest.get("corpus", {}),
+                "dims": manifest.get("dims", {}), "updated_at": manifest.get("updated_at", "")}
+        return Base.from_arrays(arrays, manifest["params"]["row_bits"], info, prefix="")
+    except (OSError, ValueError, KeyError) as exc:
+        raise BaseError(f"{folder}: base files unreadable ({exc})") from None
+
+
+def resolve_base(option: str | Path | None) -> Base | None:
+    """The base named by ``--base``, else by ``XINSHENG_VOC_BASE``, else none."""
+    folder = option or os.environ.get(ENV) or None
+    if not folder:
+        try:
+            from xinsheng.config import get_settings
+
+            folder = get_settings().voc_base
+        except (ImportError, AttributeError):
+            folder = None
+    return load_base(folder) if folder else None
+
+
+@dataclass
+class BaseFeaturizer:
+    """A model's featurizer plus the base's text vectors weighted ``weight``; rows stay
+    l2-normalised (the sparse part has norm 1, the dense part norm √2 · weight)."""
+
+    inner: object  # Featurizer | PairFeaturizer
+    base: Base
+    weight: float = 0.5
+
+    @property
+    def n_features(self) -> int:
+        return self.inner.n_features + self.base.doc_dim
+
+    def fit(self, docs) -> BaseFeaturizer:
+        self.inner.fit(list(docs))
+        return self
+
+    def transform(self, docs) -> sparse.csr_matrix:
+        docs = list(docs)
+        a = self.inner.transform(docs)
+        b = sparse.csr_matrix(self.base.doc_vectors(docs) * self.weight)
+        norm = np.sqrt(1 + 2 * self.weight**2)
+        return (sparse.hstack([a, b], format="csr") / norm).astype(np.float32)
+
+    def weights(self, docs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document, feature id, weight), sorted, as ``Featurizer.weights`` gives."""
+        x = self.transform(docs).tocoo()
+        order = np.lexsort((x.col, x.row))
+        return x.row[order].astype(np.int64), x.col[order].astype(np.int64), x.data[order]
+
+    def feature_names(self) -> list[str]:
+        return self.inner.feature_names() + [""] * self.base.doc_dim
+
+    def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        imeta, iarr = self.inner.get_state()
+        meta = {"kind": "with_base", "weight": self.weight, "inner": imeta,
+                "base": {**self.base.info, "row_bits": self.base.row_bits}}
+        return meta, {**iarr, **self.base.arrays()}
+
+    @classmethod
+    def from_state(cls, meta: dict, arrays: dict[str, np.ndarray], inner) -> BaseFeaturizer:
+        """``inner``: the model's own featurizer, loaded by ``linear.load_featurizer``."""
+        base = Base.from_arrays(arrays, meta["base"]["row_bits"], meta["base"])
+        return cls(inner, base, float(meta["weight"]))

@@ -66,6 +66,7 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Customers with a churn-risk score of at least {pct}; assets at risk = score × assets."},
     "rr_summary": {"zh": "{n} 位客户，风险资产约 {aum} 元", "en": "{n} customers, about CNY {aum} at risk"},
     "rr_by_tier": {"zh": "按价值分层", "en": "By value tier"},
+    "rr_by_journey": {"zh": "按最近一次不良接触所在的旅程", "en": "By the journey of the latest bad contact"},
     "rr_by_topic": {"zh": "按最近一次不良接触的话题", "en": "By the topic of the latest bad contact"},
     "rr_by_channel": {"zh": "按最近一次不良接触的渠道", "en": "By the channel of the latest bad contact"},
     "rr_aum": {"zh": "风险资产（元）", "en": "Assets at risk (CNY)"},

@@ -1,5 +1,5 @@
 """Revenue at risk (流失预警): the arithmetic of silence from the bank's own data, and the money
-behind the churn-risk scores by segment, VOC topic and channel.
+behind the churn-risk scores by segment, journey, VOC topic and channel.
 
 The arithmetic (seed 000: of customers with a bad experience few complain, and the silent ones
 leave more often) over the holdings' span: each customer with at least ``MIN_AUM`` at some
@@ -94,47 +94,63 @@ def silence_in_batches(session: Session) -> dict | None:
     return finish_silence(counts) if seen else None
 
 
-def _last_bad(session: Session, ids: list[int], since: datetime) -> dict[int, tuple[str | None, str]]:
-    """Each customer's latest bad contact since ``since``: (its first topic, its channel)."""
+def journey_of(channel: str | None, event: str | None, topic: str | None, journeys) -> str | None:
+    """The journey a contact belongs to: one of its steps (channel and event), else one whose
+    help topics hold the contact's topic on one of its help channels; None when none does."""
+    for j in journeys:
+        if any(step.channel == channel and step.event == event for step in j.steps):
+            return j.name
+    for j in journeys:
+        if topic and topic in j.help_topics and channel in j.help_channels:
+            return j.name
+    return None
+
+
+def _last_bad(session: Session, ids: list[int], since: datetime, journeys=()) -> dict[int, tuple]:
+    """Each customer's latest bad contact since ``since``: (its first topic, its channel, its journey)."""
     out: dict[int, tuple] = {}
     for i in range(0, len(ids), 500):
-        stmt = (select(Interaction.customer_id, Interaction.channel, Interaction.outcome, InteractionAnalysis.topics,
-                       InteractionAnalysis.sentiment_label, InteractionAnalysis.flags, InteractionAnalysis.emotions)
-                .join(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
+        stmt = (select(Interaction.customer_id, Interaction.channel, Interaction.event, Interaction.outcome,
+                       InteractionAnalysis.topics, InteractionAnalysis.sentiment_label, InteractionAnalysis.flags,
+                       InteractionAnalysis.emotions)
+                .outerjoin(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
                 .where(Interaction.customer_id.in_(ids[i:i + 500]), Interaction.started_at >= since)
                 .order_by(Interaction.started_at))
-        for cid, channel, outcome, topics, label, flags, emotions in session.execute(stmt):
+        for cid, channel, event, outcome, topics, label, flags, emotions in session.execute(stmt):
             contact = {"outcome": outcome, "analysis": {"sentiment_label": label, "flags": flags or [],
                                                         "emotions": emotions or {}}}
             if is_bad(contact):
-                out[cid] = (((topics or [{}])[0] or {}).get("code"), channel)
+                topic = ((topics or [{}])[0] or {}).get("code")
+                out[cid] = (topic, channel, journey_of(channel, event, topic, journeys))
     return out
 
 
-def at_risk(session: Session, me: Principal, now: datetime, limit: int = 50) -> dict:
+def at_risk(session: Session, me: Principal, now: datetime, limit: int = 50, journeys=()) -> dict:
     """Customers at risk (score ≥ ``AT_RISK``) the viewer may see, and the money behind them
-    (expected: score × AUM) by value tier, latest bad contact's topic and channel."""
+    (expected: score × AUM) by value tier and by the latest bad contact's topic, channel and
+    journey (``journeys``: the bank's, journeys/definitions.py)."""
     P = CustomerProfile
     stmt = restrict(select(Customer.id, Customer.customer_ref, Customer.advisor_ref, P.churn_risk, P.aum_cny,
                            P.value_tier, P.state)
                     .join(P, P.customer_id == Customer.id).where(P.churn_risk >= AT_RISK), me)
     rows = session.execute(stmt).all()
-    last = _last_bad(session, [r[0] for r in rows], now - timedelta(days=90))
-    by: dict[str, dict] = {k: defaultdict(lambda: {"customers": 0, "aum": 0.0}) for k in ("tier", "topic", "channel")}
+    last = _last_bad(session, [r[0] for r in rows], now - timedelta(days=90), journeys)
+    keys = ("tier", "topic", "channel", "journey")
+    by: dict[str, dict] = {k: defaultdict(lambda: {"customers": 0, "aum": 0.0}) for k in keys}
     for cid, _, _, score, aum, tier, _ in rows:
-        topic, channel = last.get(cid, (None, None))
-        for key, value in (("tier", tier), ("topic", topic), ("channel", channel)):
+        topic, channel, journey = last.get(cid, (None, None, None))
+        for key, value in zip(keys, (tier, topic, channel, journey)):
             cell = by[key][value or "-"]
             cell["customers"] += 1
             cell["aum"] += score * (aum or 0.0)
     listed = sorted(rows, key=lambda r: -(r[3] * (r[4] or 0.0)))[:limit]
     items = [{"customer_ref": ref, "advisor_ref": adv, "score": score, "aum": aum, "tier": tier,
               "reasons": ((state or {}).get("churn") or {}).get("reasons", []),
-              "topic": last.get(cid, (None, None))[0]} for cid, ref, adv, score, aum, tier, state in listed]
+              "topic": last.get(cid, (None,))[0]} for cid, ref, adv, score, aum, tier, state in listed]
     summary = {k: sorted(((name, round(v["aum"], 2), v["customers"]) for name, v in d.items()),
                          key=lambda x: -x[1]) for k, d in by.items()}
     return {"customers": len(rows), "aum": round(sum(r[3] * (r[4] or 0.0) for r in rows), 2), "by": summary,
-            "items": items, "topics": Counter(t for t, _ in last.values() if t)}
+            "items": items, "topics": Counter(t for t, *_ in last.values() if t)}
 
 
 def fingerprint(session: Session) -> list:

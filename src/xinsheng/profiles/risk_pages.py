@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from xinsheng.cases.i18n import topic_label
 from xinsheng.customers.views import Reader
 from xinsheng.db import utcnow
+from xinsheng.config import get_settings
 from xinsheng.deps import SessionDep, require
+from xinsheng.journeys.definitions import load_journeys
 from xinsheng.profiles import pages as _texts  # noqa: F401  (the catalogue entries)
 from xinsheng.profiles.models import CustomerProfile
 from xinsheng.profiles.risk import AT_RISK, at_risk, cached_silence, silence_in_batches
@@ -29,7 +31,7 @@ def _money(value) -> str:
 
 @router.get("/revenue-at-risk", response_class=HTMLResponse)
 def revenue_at_risk(request: Request, session: SessionDep, me: Reader):
-    """The arithmetic of silence, the money at risk by tier, topic and channel, and the customers at risk."""
+    """The arithmetic of silence, the money at risk by tier, journey, topic and channel, and the customers at risk."""
     t = Translator(pick_lang(request))
     figures = me.can("metrics.read")
     silence = None
@@ -39,7 +41,8 @@ def revenue_at_risk(request: Request, session: SessionDep, me: Reader):
             silence = silence_in_batches(session)
     scored = bool(session.scalar(select(func.count()).select_from(CustomerProfile)
                                  .where(CustomerProfile.churn_risk.is_not(None))))
-    risk = at_risk(session, me, utcnow()) if scored else None
+    journeys = load_journeys(get_settings().home)
+    risk = at_risk(session, me, utcnow(), journeys=journeys.values()) if scored else None
 
     def name_of(key: str, value) -> str:
         if value in (None, "-"):
@@ -48,6 +51,8 @@ def revenue_at_risk(request: Request, session: SessionDep, me: Reader):
             return t("pf_tier_" + value)
         if key == "channel":
             return t.channel(value)
+        if key == "journey":
+            return journeys[value].title(t.lang) if value in journeys else value
         return topic_label(value, t.lang)
 
     return render(request, "profiles/revenue_risk.html", {

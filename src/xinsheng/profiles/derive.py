@@ -98,6 +98,14 @@ def _experience(state: dict, exp: dict, now: datetime) -> dict:
     return _f(value, "contacts of the last 90 days, cases, surveys")
 
 
+def stored_columns(state: dict, customer: dict, now: datetime) -> dict:
+    """The values kept in ``customer_profiles``' typed columns (for grouping in SQL): value tier,
+    lifecycle and AUM as of ``now``, without the experience read from cases and surveys."""
+    h = state.get("h")
+    return {"value_tier": _tier(h, customer)["value"], "lifecycle": _lifecycle(state, h, customer, now)["value"],
+            "aum_cny": h["aum"] if h else None}
+
+
 def derive(state: dict, customer: dict, experience: dict, now: datetime) -> dict:
     """Every feature as of ``now``."""
     h = state.get("h")

@@ -1,63 +1,85 @@
 """``xinsheng profiles rebuild``: every customer's profile from the stored contacts and holdings
-(for data ingested before the profiles existed, or after the rules changed). Customers are
-done in chunks of ``CHUNK``, each in its own transaction."""
+(for data ingested before the profiles existed, or after the rules changed).
+
+Set-wise and streaming: customers are taken in ranges of ``BATCH`` ids, each in its own
+transaction; for a range, the contact part of every state comes from aggregate SQL
+(``bulk.contact_states``), the holdings summaries and customer records from one range query
+each, and the rows (state and typed columns) are written with one upsert. Memory
+grows with the batch, not with the bank. The result is the state the ingest hook keeps
+contact by contact (tests/profiles/test_rebuild_setwise.py), and a churn score already in
+a profile (``profiles churn``) is kept.
+
+On PostgreSQL the range's profile rows are created when missing and locked first (in key
+order, as the hook locks them), so a contact ingested during the rebuild is folded either
+into what the rebuild read or, after it, into what it wrote.
+"""
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from xinsheng.customers.models import Customer
 from xinsheng.db import session_scope, utcnow
-from xinsheng.interactions.models import Interaction, InteractionAnalysis
-from xinsheng.profiles.features import fold_contact
-from xinsheng.profiles.store import _locked_states, _write, holdings_summaries
+from xinsheng.profiles.bulk import churn_states, contact_states
+from xinsheng.profiles.derive import stored_columns
+from xinsheng.profiles.store import customer_facts, holdings_summaries, upsert_rows
 
-CHUNK = 500
-
-
-def contacts_of(session: Session, ids: list[int], until: datetime | None = None) -> dict[int, list[dict]]:
-    """The contacts of ``ids`` (before ``until`` when given) as the ingest hook passes them."""
-    stmt = (select(Interaction.customer_id, Interaction.channel, Interaction.direction, Interaction.event,
-                   Interaction.outcome, Interaction.started_at, InteractionAnalysis.sentiment_label,
-                   InteractionAnalysis.flags, InteractionAnalysis.emotions)
-            .outerjoin(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
-            .where(Interaction.customer_id.in_(ids)))
-    if until is not None:
-        stmt = stmt.where(Interaction.started_at < until)
-    out: dict[int, list[dict]] = defaultdict(list)
-    for cid, channel, direction, event, outcome, at, label, flags, emotions in session.execute(stmt):
-        analysis = None if label is None and not flags else {"sentiment_label": label, "flags": flags or [],
-                                                            "emotions": emotions or {}}
-        out[cid].append({"channel": channel, "direction": direction, "event": event, "outcome": outcome,
-                         "started_at": at, "analysis": analysis})
-    return out
+BATCH = 20_000  # customer ids per transaction
 
 
-def rebuild(engine: Engine, now: datetime | None = None, on_chunk: Callable[[int], None] | None = None) -> int:
-    """Rebuild every customer's profile; returns how many."""
+def customer_count(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(Customer)) or 0
+
+
+def rebuild(engine: Engine, now: datetime | None = None, on_chunk: Callable[[int], None] | None = None,
+            batch: int = BATCH) -> int:
+    """Rebuild every customer's profile; returns how many. ``on_chunk(n)`` after each range."""
     now = now or utcnow()
     with session_scope(engine) as session:
-        ids = list(session.scalars(select(Customer.id).order_by(Customer.id)))
-    for i in range(0, len(ids), CHUNK):
-        part = ids[i:i + CHUNK]
+        first, last = session.execute(select(func.min(Customer.id), func.max(Customer.id))).one()
+    if first is None:
+        return 0
+    done = 0
+    for lo in range(first, last + 1, batch):
         with session_scope(engine) as session:
-            states = _locked_states(session, part, now)
-            summaries = holdings_summaries(session, part)
-            contacts = contacts_of(session, part)
-            for cid in part:
-                state = {}
-                if summaries.get(cid):
-                    state["h"] = summaries[cid]
-                for c in sorted(contacts.get(cid, ()), key=lambda c: c["started_at"]):
-                    fold_contact(state, c)
-                states[cid] = state
-            _write(session, states, now)
+            n = rebuild_span(session, lo, lo + batch, now)
+        done += n
         if on_chunk:
-            on_chunk(len(part))
-    return len(ids)
+            on_chunk(n)
+    return done
 
+
+def _lock_span(session: Session, lo: int, hi: int, now: datetime) -> None:
+    session.execute(text(
+        "INSERT INTO customer_profiles (customer_id, state, features, updated_at) "
+        "SELECT id, '{}', '{}', :now FROM customers WHERE id >= :lo AND id < :hi ON CONFLICT DO NOTHING"),
+        {"lo": lo, "hi": hi, "now": now})
+    session.execute(text("SELECT customer_id FROM customer_profiles WHERE customer_id >= :lo AND customer_id < :hi "
+                         "ORDER BY customer_id FOR UPDATE"), {"lo": lo, "hi": hi}).all()
+
+
+def rebuild_span(session: Session, lo: int, hi: int, now: datetime) -> int:
+    """The profiles of the customers with ``lo <= id < hi``; returns how many."""
+    if session.get_bind().dialect.name == "postgresql":
+        _lock_span(session, lo, hi, now)
+    span = (lo, hi)
+    facts = customer_facts(session, None, span)
+    if not facts:
+        return 0
+    contacts, holdings, churn = contact_states(session, lo, hi), holdings_summaries(session, None, span), \
+        churn_states(session, lo, hi)
+    rows = []
+    for cid in sorted(facts):
+        state: dict = {"h": holdings[cid]} if holdings.get(cid) else {}
+        state.update(contacts.get(cid, {}))
+        if cid in churn:
+            state["churn"] = churn[cid]
+        rows.append({"customer_id": cid, "state": state, "features": {}, "updated_at": now,
+                     **stored_columns(state, facts[cid], now)})
+    upsert_rows(session, rows)
+    return len(rows)

@@ -18,11 +18,15 @@ def rebuild_command(
     now: Annotated[str | None, typer.Option(help="derive as of this time (ISO 8601 with offset); default now")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON report")] = False,
 ) -> None:
-    """Every customer's profile from the contacts and holdings stored so far."""
+    """Every customer's profile from the contacts and holdings stored so far (set-wise, in ranges
+    of customers, each in its own transaction; a progress bar on stderr)."""
+    from xinsheng.clikit import count_progress
     from xinsheng.migrate import ready_engine
-    from xinsheng.profiles.rebuild import rebuild
+    from xinsheng.profiles.rebuild import customer_count, rebuild
 
-    count = rebuild(ready_engine(), now=parse_when(now, "--now"))
+    engine = ready_engine()
+    with count_progress("profiles", customer_count(engine)) as advance:
+        count = rebuild(engine, now=parse_when(now, "--now"), on_chunk=advance)
     if as_json:
         typer.echo(json.dumps({"customers": count}))
     else:

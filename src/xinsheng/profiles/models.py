@@ -37,8 +37,9 @@ class Holding(Base):
 
 class CustomerProfile(Base):
     """The living profile (profiles/features.py): ``state`` holds the facts folded in as
-    contacts and holdings arrive; ``features`` the values derived from them at ``updated_at``
-    (each ``{"value", "source"}``); the typed columns repeat a few for grouping in SQL."""
+    contacts and holdings arrive; the typed columns hold a few values derived from it at
+    ``updated_at``, for grouping in SQL. ``features`` is no longer written (left ``{}``): every
+    feature is derived from the state when read (``store.read_profiles``), so never stale."""
 
     __tablename__ = "customer_profiles"
 

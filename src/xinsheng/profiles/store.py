@@ -1,10 +1,12 @@
 """Keeping and reading the living profile (``customer_profiles``).
 
-Ingest calls :func:`on_ingested` (registered by :func:`install`) in each interaction batch's
-transaction with the new contacts: each customer's row is locked (PostgreSQL, in key order),
-the contacts are folded into its state and the features derived again; the customer's history
-is never re-read. A holdings batch calls :func:`refresh_customers` with ``holdings=True``: the
-holdings summary of just those customers is recomputed from their snapshots.
+Ingest calls :func:`on_ingested` (registered by :func:`install`) once per interaction batch,
+in its transaction, with the new contacts: the batch's customers' rows and records are read in
+one query per 500 (on PostgreSQL created when missing and locked, in key order), the contacts
+are folded into each state, the typed columns (tier, lifecycle, AUM) derived again and the rows
+written with one upsert; the customer's history is never re-read. Features are derived from
+the state when read (:func:`read_profiles`). A holdings batch calls :func:`refresh_customers`
+with ``holdings=True``: the holdings summary of just those customers is recomputed.
 :func:`read_profiles` is what other domains (segments, next-best-action, pages) call.
 """
 from __future__ import annotations

@@ -97,3 +97,19 @@ def test_analyze_many_matches_analyze(analyzer):
     assert len(many) == 800
     assert many[3] == analyzer.analyze("卡被冻结了")
     assert many[1]["text_masked"] == "" and many[1]["sentiment"]["label"] == "neutral"
+
+
+def test_keywords_batch_equals_one_by_one():
+    from xinsheng.voc.keywords import KeywordStage
+
+    stage = KeywordStage(idf={"转账": 2.0, "到账": 3.0, "利率": 1.0}, default_idf=5.0, boost=frozenset({"转账"}), k=4)
+    # 转账 2.0 × 1.5 boost × (1 + ln 2) = 5.08; the two unknown words 5.0 each, tied and alike
+    # in their first three characters (the word itself decides: 账 U+8D26 < 额 U+989D); 到账 3.0
+    words = ["信用卡额度", "转账", "的", "12345", "到账", "转账", "信用卡账单", "利率"]
+    want = ["转账", "信用卡账单", "信用卡额度", "到账"]
+    other = [w.replace("信用卡额度", "存款利息") for w in words]  # tied, told apart by 信 U+4FE1 < 存 U+5B58
+    want_other = ["转账", "信用卡账单", "存款利息", "到账"]
+    docs = [("", ws[i:] + ws[:i]) for ws in (words, other) for i in range(len(words))] * 2 + [("", []), ("", ["的"])]
+    got = stage.transform(docs, ["zh"] * len(docs))
+    assert got[:-2] == ([want] * len(words) + [want_other] * len(words)) * 2 and got[-2:] == [[], []]
+    assert got == [stage.keywords(d[1], "zh") for d in docs]

@@ -19,6 +19,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
 
 from xinsheng.segments.features import FEATURES
 
@@ -125,7 +126,10 @@ class Model:
     fill: np.ndarray
 
     def assign(self, x: np.ndarray) -> np.ndarray:
-        return self.km.predict(self.scaler.transform(x)) if len(x) else np.zeros(0, dtype=int)
+        if not len(x):
+            return np.zeros(0, dtype=int)
+        with threadpool_limits(1):
+            return self.km.predict(self.scaler.transform(x))
 
     def centroid(self, c: int) -> dict[str, float]:
         raw = self.scaler.inverse_transform(self.km.cluster_centers_[c:c + 1])[0]
@@ -139,7 +143,8 @@ def fit_model(x: np.ndarray, k: int, previous: dict[str, dict[str, float]], seed
     scaler = StandardScaler().fit(x)
     z = scaler.transform(x)
     k = max(1, min(k, len(np.unique(z, axis=0))))
-    km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(z)
+    with threadpool_limits(1):  # OpenMP threads on a busy machine: 22 s instead of 0.3 s for 3,000 rows
+        km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(z)
     return Model(scaler, km, match_ids(km.cluster_centers_, previous, scaler),
                  medians(x) if fill is None else fill)
 

@@ -32,6 +32,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Engine
+from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
 
 from xinsheng.config import get_settings
 from xinsheng.db import session_scope, utcnow
@@ -54,13 +55,15 @@ def _matrix(rows: list[dict], names: tuple[str, ...]) -> np.ndarray:
 
 
 def fit(x: np.ndarray, y: np.ndarray):
-    """(calibrated model, plain logistic pipeline for the reasons)."""
-    plain = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
-    plain.fit(x, y)
-    method = "isotonic" if min(y.sum(), len(y) - y.sum()) >= 30 else "sigmoid"
-    calibrated = CalibratedClassifierCV(make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
-                                        method=method, cv=3)
-    calibrated.fit(x, y)
+    """(calibrated model, plain logistic pipeline for the reasons); on one thread (BLAS threads
+    on a busy machine cost more than they give on these small matrices)."""
+    with threadpool_limits(1):
+        plain = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
+        plain.fit(x, y)
+        method = "isotonic" if min(y.sum(), len(y) - y.sum()) >= 30 else "sigmoid"
+        calibrated = CalibratedClassifierCV(make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
+                                            method=method, cv=3)
+        calibrated.fit(x, y)
     return calibrated, plain
 
 

@@ -29,7 +29,7 @@ from xinsheng.profiles.models import Holding
 CHURN_SHARE = 0.3
 MIN_AUM = 10_000.0
 #: customers read at a time by the churn model and the revenue page's arithmetic
-BATCH = 2_000
+BATCH = 500
 HOLDINGS_FEATURES = ("log_aum", "trend_30d", "trend_60d", "products", "has_debt")
 EXPERIENCE_FEATURES = ("bad_30d", "bad_90d", "negative_90d", "complaint_flags_90d", "churn_intent_90d",
                        "complaint_cases_90d", "poor_surveys_180d", "app_failures_90d", "days_since_bad", "contacts_90d")

@@ -24,7 +24,7 @@ _ANGER, _GRATITUDE, _JOY = (EMOTIONS.index(k) for k in ("anger", "gratitude", "j
 class EmotionStage:
     """``transform`` → ``{emotion: intensity}`` per document; ``sentences`` adds the per-sentence view."""
 
-    negative_anger_boost: float = 1.5
+    negative_anger_boost: float = 1.35
     positive_anger_damp: float = 0.7
 
     def sentences(self, text: str, lang: str) -> list[dict]:

@@ -75,6 +75,28 @@ def test_refresh_list_api_and_stable_ids(engine, client, client_as, settings_env
     assert client_as("agent", agent_ref="A1").get("/api/v1/segments").status_code == 403
 
 
+def test_a_refresh_in_small_batches_on_a_small_sample_counts_every_customer(engine, client, monkeypatch):
+    from xinsheng.db import session_scope
+    from xinsheng.segments import features, service
+    from xinsheng.segments.clusters import Reservoir
+
+    assert client.post("/api/v1/customers", json=_customers()).status_code in (200, 201)
+    with session_scope(engine) as session:
+        whole = features.customer_facts(session, service.utcnow())
+        pages = list(features.iter_customer_facts(session, service.utcnow(), size=5))
+        assert [len(p) for p in pages] == [5, 5, 5, 5, 4] and [r["id"] for p in pages for r in p] == [
+            r["id"] for r in whole]
+        monkeypatch.setattr(features, "BATCH", 5)
+        monkeypatch.setattr(service, "SAMPLE", 10)  # k-means sees 10 of the 24; all 24 are assigned
+        seg = {s.code: s for s in service.refresh(session, k=3)}
+    assert (seg["tier_private"].size, seg["tier_affluent"].size, seg["tier_mass"].size) == (5, 5, 14)
+    assert sum(s.size for s in seg.values() if s.kind == "cluster") == 24
+    sample = Reservoir(10, seed=1)
+    for i in range(1_000):
+        sample.add(i)
+    assert len(sample.rows) == 10 and sample.seen == 1_000 and max(sample.rows) > 100
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_the_segment_explorer_in_a_browser(engine, client, settings_env, base_url, browser, sign_in, locale):

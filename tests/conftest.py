@@ -44,6 +44,26 @@ from xinsheng.cases.flows import install as _install_cases_flow  # noqa: E402
 _install_cases_flow()
 
 
+def _heads_once():
+    """``migrate.head_revisions`` computed once per run: it compiles every migration script
+    (~80 ms), and the ``engine`` fixture and each ``create_app`` asked for it per test. The
+    scripts do not change while the tests run; callers get a copy of the set."""
+    import xinsheng.migrate as migrate
+
+    compute, heads = migrate.head_revisions, []
+
+    def head_revisions() -> set[str]:
+        if not heads:
+            heads.append(frozenset(compute()))
+        return set(heads[0])
+
+    head_revisions.__doc__ = compute.__doc__
+    migrate.head_revisions = head_revisions
+
+
+_heads_once()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     from tests.support.pgserver import PostgresUnavailable, throwaway_postgres
@@ -94,19 +114,54 @@ def builtin_models() -> Path:
     return SESSION_HOME / "models"
 
 
+def _home_sharing_models(home: Path, builtin_models: Path) -> Path:
+    (home / "models").mkdir(parents=True)
+    for entry in builtin_models.iterdir():
+        (home / "models" / entry.name).symlink_to(entry)
+    return home
+
+
 @pytest.fixture
 def settings_env(db_url, monkeypatch, tmp_path, builtin_models):
     """Points the process settings (and CLI subprocesses) at this backend, with a home of
     the test's own that shares the trained built-in models."""
-    home = tmp_path / "home"
-    (home / "models").mkdir(parents=True)
-    for entry in builtin_models.iterdir():
-        (home / "models" / entry.name).symlink_to(entry)
+    home = _home_sharing_models(tmp_path / "home", builtin_models)
     monkeypatch.setenv("XINSHENG_DATABASE_URL", db_url)
     monkeypatch.setenv("XINSHENG_HOME", str(home))
     get_settings.cache_clear()
     yield dict(os.environ)
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def demo_banks(tmp_path_factory, builtin_models):
+    """The demo banks of this run, each loaded once per database kind; a module whose tests
+    read one overrides ``db_url`` with ``demo_banks.copy(db_url)`` (tests/support/demo_bank.py)."""
+    from contextlib import contextmanager
+
+    from tests.support.demo_bank import DemoBanks
+
+    root = tmp_path_factory.mktemp("demo-banks")
+
+    @contextmanager
+    def environment(url: str):  # as ``settings_env`` sets it for a test
+        with pytest.MonkeyPatch.context() as mp:
+            home = _home_sharing_models(Path(tempfile.mkdtemp(dir=root, prefix="home-")), builtin_models)
+            mp.setenv("XINSHENG_DATABASE_URL", url)
+            mp.setenv("XINSHENG_HOME", str(home))
+            get_settings.cache_clear()
+            try:
+                yield
+            finally:
+                get_settings.cache_clear()
+
+    return DemoBanks(root, environment)
+
+
+@pytest.fixture
+def demo_bank(db_url, demo_banks):
+    """(bank, load report) of the demo bank copy this module's ``db_url`` points at."""
+    return demo_banks.loaded(db_url)
 
 
 @pytest.fixture

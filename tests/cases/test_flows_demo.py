@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from xinsheng.cases.models import OPEN_STATUSES, Case, CaseEscalation
 from xinsheng.customers.models import Customer
-from xinsheng.db import session_scope
+from xinsheng.db import get_engine, session_scope
 from xinsheng.interactions.models import Interaction
 from xinsheng.surveys.models import SurveyResponse
 
@@ -22,12 +22,22 @@ WEEK = timedelta(days=7)
 
 
 @pytest.fixture
-def demo(engine, settings_env):
-    from xinsheng.demo.generator import generate_bank
-    from xinsheng.demo.load import load_bank
+def db_url(db_url, demo_banks):
+    """Each test on its own copy of this module's demo bank, loaded once a run per database
+    (tests/support/demo_bank.py)."""
+    with demo_banks.copy(db_url, customers=300, days=30, seed=42, end=date(2026, 11, 20)) as url:
+        yield url
 
-    bank = generate_bank(customers=300, days=30, seed=42, end=date(2026, 11, 20))
-    return bank, load_bank(bank, engine)
+
+@pytest.fixture
+def engine(db_url):
+    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
+    return get_engine(db_url)
+
+
+@pytest.fixture
+def demo(demo_bank, settings_env):
+    return demo_bank
 
 
 def _three_within_a_week(times: list[datetime]) -> bool:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from xinsheng.customers.models import Customer
-from xinsheng.db import session_scope
+from xinsheng.db import get_engine, session_scope
 from xinsheng.improvements.evaluate import evaluate
 from xinsheng.improvements.models import ImprovementCustomer
 from xinsheng.improvements.service import list_actions
@@ -18,6 +19,19 @@ from xinsheng.interactions.models import Interaction, InteractionAnalysis
 from xinsheng.notify.models import Notification
 
 TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def db_url(db_url, demo_banks):
+    """The test on its own copy of the run's demo bank (loaded once: tests/support/demo_bank.py)."""
+    with demo_banks.copy(db_url) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url):
+    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
+    return get_engine(db_url)
 
 
 def _topic_texts(s, start: date, end: date) -> int:
@@ -30,12 +44,8 @@ def _topic_texts(s, start: date, end: date) -> int:
                for topics in s.scalars(stmt))  # each child topic of 手机银行 once per text, as topic_daily counts
 
 
-def test_the_demo_fix_shows_a_significant_improvement_and_told_its_customers(engine, settings_env):
-    from xinsheng.demo.generator import generate_bank
-    from xinsheng.demo.load import load_bank
-
-    bank = generate_bank(customers=500, days=40, seed=5)
-    report = load_bank(bank, engine)
+def test_the_demo_fix_shows_a_significant_improvement_and_told_its_customers(engine, demo_bank, settings_env):
+    bank, report = demo_bank
     release = bank.facts["app_release"]
     now = datetime.fromisoformat(report["cases"]["now"])
     assert report["improvements"]["actions"] == 1

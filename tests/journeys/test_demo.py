@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import pytest
+
+from xinsheng.db import get_engine
 from xinsheng.journeys.definitions import parse_period
 from xinsheng.journeys.service import analytic_engine, build_request, funnel, paths
 
@@ -15,12 +18,22 @@ def _req(start, end, **kw):
     return build_request(start=start, end=end, home=None, **{"journey": None, "steps": None, "window": None, **kw})
 
 
-def test_loan_leak_and_elderly_app_then_call_on_the_demo_bank(engine, tmp_path):
-    from xinsheng.demo.generator import generate_bank
-    from xinsheng.demo.load import load_bank
+@pytest.fixture
+def db_url(db_url, demo_banks):
+    """The test on its own copy of the run's demo bank (loaded once: tests/support/demo_bank.py)."""
+    with demo_banks.copy(db_url) as url:
+        yield url
 
-    bank = generate_bank(customers=1500, days=40, seed=7, end=END)
-    load_bank(bank, engine)
+
+@pytest.fixture
+def engine(db_url):
+    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
+    return get_engine(db_url)
+
+
+def test_loan_leak_and_elderly_app_then_call_on_the_demo_bank(engine, demo_bank, tmp_path):
+    bank, _ = demo_bank  # generated with customers=1500, days=40, seed=7, end=END
+    assert bank.facts["params"]["end"] == END.isoformat()
     start, end = parse_period(bank.facts["params"]["start"], END.isoformat(), "Asia/Shanghai",
                               datetime.now(timezone.utc))
     eng = analytic_engine(engine, tmp_path, "duckdb")

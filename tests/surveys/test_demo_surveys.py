@@ -4,24 +4,37 @@ never read back) score worse."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from statistics import mean
 
+import pytest
 from sqlalchemy import select
 
-from xinsheng.db import session_scope
+from xinsheng.db import get_engine, session_scope
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
 from xinsheng.surveys.models import SurveyInvitation, SurveyResponse
 
 
-def test_demo_surveys_follow_the_experience(engine, settings_env):
-    from xinsheng.demo.generator import generate_bank
-    from xinsheng.demo.load import load_bank
+@pytest.fixture
+def db_url(db_url, demo_banks):
+    """The test on its own copy of the run's demo bank (loaded once: tests/support/demo_bank.py)."""
+    with demo_banks.copy(db_url) as url:
+        yield url
 
-    # big enough that the bad answers are not a handful (with 500 customers about 20 answers, 2–6 bad,
-    # and which contacts the sampling hash picks varies with the stored ids); a fixed end date
-    bank = generate_bank(customers=1500, days=35, seed=5, end=date(2026, 11, 20))
-    report = load_bank(bank, engine)["surveys"]
+
+@pytest.fixture
+def engine(db_url):
+    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
+    return get_engine(db_url)
+
+
+def test_demo_surveys_follow_the_experience(engine, demo_bank, settings_env):
+    # the shared bank is big enough that the bad answers are not a handful (with 500 customers
+    # about 20 answers, 2–6 bad, and which contacts the sampling hash picks varies with the
+    # stored ids), with a fixed end date
+    bank, loaded = demo_bank
+    assert bank.facts["params"]["customers"] >= 1500
+    report = loaded["surveys"]
     assert report["invited"] > 50
     assert 0.12 < report["answered"] / report["invited"] < 0.45
     with session_scope(engine) as s:

@@ -38,7 +38,8 @@ _REPEAT = re.compile(r"([^0-9\x00])\1{2,}")
 _ANY_REPEAT = re.compile(r"(.)\1\1")  # a cheap first check: most texts repeat nothing
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _SPACES = re.compile(r"\s+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))  # A-Z a-z
 _LATIN = re.compile(r"[A-Za-z]")
 
 _lock = threading.Lock()
@@ -135,8 +136,9 @@ def detect_lang(text: str) -> str:
     sample = text[:400]
     if not _LATIN.search(sample):
         return "zh"  # Chinese, or no letters at all: the Chinese-first default
-    n_cjk = len(_CJK.findall(sample))
-    n_latin = len(_LATIN.findall(sample))
+    ascii_ = sample.encode("ascii", "ignore")  # counted without a list of one-letter strings
+    n_latin = len(ascii_) - len(ascii_.translate(None, _LETTERS))
+    n_cjk = len(_NOT_CJK.sub("", sample))
     if not n_cjk:
         return "en" if n_latin else "zh"  # no letters at all: Chinese-first default
     return "zh" if n_cjk * 4 >= n_latin else "en"

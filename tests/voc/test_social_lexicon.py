@@ -46,3 +46,13 @@ def test_explicit_anger_escalates_alone(rules_analyzer, text):
 @pytest.mark.parametrize("text", ["恶心", "垃圾", "卧槽"])
 def test_a_support_word_alone_reads_as_anger_but_does_not_escalate(rules_analyzer, text):
     assert 0.3 <= rules_analyzer.analyze(text)["emotions"]["anger"] < 0.5
+
+
+@pytest.mark.parametrize("text", ["这事今天不解决，我会向消费者协会投诉", "不然就去12378举报你们乱收费"])
+def test_a_threat_to_complain_escalates(rules_analyzer, text):
+    assert rules_analyzer.analyze(text)["emotions"]["anger"] >= 0.5
+
+
+@pytest.mark.parametrize("text", ["想问一下投诉流程是怎样的", "上次投诉的事情已经处理好了，谢谢"])
+def test_speaking_of_a_complaint_is_no_threat(rules_analyzer, text):
+    assert rules_analyzer.analyze(text)["emotions"]["anger"] < 0.5

@@ -7,6 +7,7 @@ call still reads as anger.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -18,6 +19,12 @@ from xinsheng.voc.rules import EMOTIONS, BatchCues, batch_cues, cues, get_resour
 __all__ = ["EmotionStage", "EMOTIONS"]
 
 _ANGER, _GRATITUDE, _JOY = (EMOTIONS.index(k) for k in ("anger", "gratitude", "joy"))
+# A threat to complain: a complaint channel after "or else / I will / I'll go to" in one clause
+# (否则我就差评, 再不处理就去12315投诉, 我会向银保监会举报). Asking how to complain is not one.
+_THREAT = re.compile(r"(?:否则|不然|要不然|再不|再这样|我要|我会|我就|就去|我一定|一定会?|马上|立刻)"
+                     r"[^，。！？!?,;；\n]{0,14}(?:投诉|差评|举报|曝光|起诉|报警|12315|12378|12363)")
+_COMPLAINT = re.compile(r"投诉|差评|举报|曝光|起诉|报警|1231|1237|12363")
+THREAT_ANGER = 0.6
 
 
 @dataclass
@@ -37,8 +44,8 @@ class EmotionStage:
                   lexical: BatchCues | None = None) -> list[dict[str, float]]:
         """A text's intensity is its strongest sentence's. Anger needs the text's sentiment to
         agree: strong negativity sharpens it (a support word such as an insult reaches the
-        escalation level only so), a positive text damps it (banter, 每当我想生气…); strong
-        negativity also halves gratitude and joy."""
+        escalation level only so), a positive text damps it (banter, 每当我想生气…); a threat to
+        complain in a negative text is anger; strong negativity also halves gratitude and joy."""
         if lexical is None:
             lexical = batch_cues([d[0] for d in docs], langs)
         emo = lexical.emotions.copy()
@@ -47,6 +54,9 @@ class EmotionStage:
         emo[angry, _ANGER] = np.round(np.minimum(1.0, emo[angry, _ANGER] * self.negative_anger_boost), 3)
         glad = score > 0.25
         emo[glad, _ANGER] = np.round(emo[glad, _ANGER] * self.positive_anger_damp, 3)
+        for i, (text, _) in enumerate(docs):
+            if score[i] < 0 and _COMPLAINT.search(text) and _THREAT.search(text):
+                emo[i, _ANGER] = max(emo[i, _ANGER], THREAT_ANGER)
         low = score < -0.3
         for k in (_GRATITUDE, _JOY):
             emo[low, k] = np.round(emo[low, k] * 0.5, 3)

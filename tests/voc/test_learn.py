@@ -116,3 +116,20 @@ def test_train_with_missing_or_corrupt_base_exits_2(tmp_path):
     assert corrupt.exit_code == 2 and "corrupt" in corrupt.output
     update = runner.invoke(app, ["learn", "--corpus", str(data), "--out", str(tmp_path / "m2"), "--update"])
     assert update.exit_code == 2 and "manifest" in update.output
+
+
+def test_learn_from_db_reads_stored_customer_texts_only(engine, settings_env, tmp_path):
+    from datetime import datetime, timezone
+
+    from xinsheng.db import session_scope
+    from xinsheng.interactions.models import Interaction
+
+    texts = corpus(60)
+    with session_scope(engine) as session:
+        for i, t in enumerate(texts):
+            session.add(Interaction(source="t", external_id=str(i), channel="app", text=t,
+                                    started_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                                    direction="outbound" if i % 4 == 0 else "inbound"))
+    res = runner.invoke(app, ["learn", "--from-db", "--out", str(tmp_path / "b"), "--dim", "8", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["corpus"]["texts"] == 45  # 15 of the 60 are the bank's outbound notices

@@ -59,13 +59,19 @@ def _db_query(after: int):
                 "AND id > :after ORDER BY id LIMIT :n").bindparams(after=after, n=_DB_BATCH)
 
 
+def _engine():
+    """The configured database (by its URL: the engine of a process's first URL is cached)."""
+    from xinsheng.config import get_settings
+    from xinsheng.migrate import ready_engine
+
+    return ready_engine(get_settings().database_url)
+
+
 def db_text_count() -> int:
     """How many stored customer texts there are (for the progress bar)."""
     from sqlalchemy import text
 
-    from xinsheng.migrate import ready_engine
-
-    with ready_engine().connect() as conn:
+    with _engine().connect() as conn:
         return int(conn.execute(text("SELECT count(*) FROM interactions WHERE text IS NOT NULL "
                                      "AND direction = 'inbound'")).scalar() or 0)
 
@@ -73,9 +79,7 @@ def db_text_count() -> int:
 def iter_db_texts() -> Iterator[str]:
     """The stored interaction texts (masked at ingest) of the customers' voice, in id order,
     read in batches (the bank's outbound notices are not the customers' words)."""
-    from xinsheng.migrate import ready_engine
-
-    engine = ready_engine()
+    engine = _engine()
     last = 0
     while True:
         with engine.connect() as conn:

@@ -113,3 +113,5 @@ def test_keywords_batch_equals_one_by_one():
     got = stage.transform(docs, ["zh"] * len(docs))
     assert got[:-2] == ([want] * len(words) + [want_other] * len(words)) * 2 and got[-2:] == [[], []]
     assert got == [stage.keywords(d[1], "zh") for d in docs]
+    odd = [("", ["\ud800坏", "\ud800好", "转账"])] * 16  # lone surrogates (undecodable input): 5.0, 5.0 (坏 < 好), 3.0
+    assert stage.transform(odd, ["zh"] * 16) == [["\ud800坏", "\ud800好", "转账"]] * 16

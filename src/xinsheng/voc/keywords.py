@@ -86,18 +86,32 @@ class _Vocab(dict):
         self.weigh = weigh
         self.words: list[str] = []
         self.weight = np.zeros(4096)
-        self.prefix = np.zeros(4096, np.int64)
+        self._prefix = np.zeros(4096, np.int64)
+        self._done = 0  # words whose prefix key is computed
 
     def __missing__(self, word: str) -> int:
         i = len(self.words)
         if i == len(self.weight):
             self.weight = np.concatenate([self.weight, np.zeros(i)])
-            self.prefix = np.concatenate([self.prefix, np.zeros(i, np.int64)])
+            self._prefix = np.concatenate([self._prefix, np.zeros(i, np.int64)])
         self.weight[i] = self.weigh(word)
-        self.prefix[i] = sum(ord(c) << (21 * (2 - k)) for k, c in enumerate(word[:3]))
         self.words.append(word)
         self[word] = i
         return i
+
+    @property
+    def prefix(self) -> np.ndarray:
+        """The sort keys, computed with numpy for the words added since the last look."""
+        n, new = len(self.words), self.words[self._done :]
+        if new:
+            try:
+                raw = "".join(w[:3].ljust(3, "\0") for w in new).encode("utf-32-le")
+                c = np.frombuffer(raw, np.uint32).astype(np.int64).reshape(-1, 3)
+                self._prefix[self._done : n] = (c[:, 0] << 42) | (c[:, 1] << 21) | c[:, 2]
+            except UnicodeEncodeError:  # a lone surrogate: one by one
+                self._prefix[self._done : n] = [sum(ord(ch) << (21 * (2 - k)) for k, ch in enumerate(w[:3])) for w in new]
+            self._done = n
+        return self._prefix
 
 
 def _top_k(texts: Sequence[Sequence[str]], vocab: _Vocab, k: int, tf: list[float]) -> list[list[str] | None]:
@@ -113,7 +127,7 @@ def _top_k(texts: Sequence[Sequence[str]], vocab: _Vocab, k: int, tf: list[float
     while len(tf) <= (int(count.max()) if len(count) else 1):
         tf.append(1 + math.log(len(tf)))  # math.log, as keywords() uses
     score = -np.asarray(tf)[count] * vocab.weight[word]  # tf[1] == 1: -weight, as keywords()
-    prefix = vocab.prefix[word]
+    prefix = vocab.prefix[word]  # after the look-ups above: covers every word id
     order = np.lexsort((prefix, score, doc))
     doc, word, score, prefix = doc[order], word[order], score[order], prefix[order]
     same = (doc[1:] == doc[:-1]) & (score[1:] == score[:-1]) & (prefix[1:] == prefix[:-1])

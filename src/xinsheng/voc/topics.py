@@ -197,7 +197,8 @@ class RuleTopics:
         the trigger is the text found (转账一直失败)."""
         s, e, code, weight = self._gapped.find(j)  # type: ignore[union-attr]
         if len(s):
-            words = np.fromiter((hits.word_id(j.text[a:b]) for a, b in zip(s.tolist(), e.tolist())), np.int64, len(s))
+            found = map(j.text.__getitem__, map(slice, s.tolist(), e.tolist()))
+            words = np.fromiter(map(hits.ids.__getitem__, found), np.int64, len(s))
             hits.add(j.doc_of(s), code, words, weight)
 
     def _pattern_hits(self, j: Joined, hits: _Hits) -> None:
@@ -206,7 +207,7 @@ class RuleTopics:
             found = [(m.start(), m.group()) for m in rx.finditer(j.text)]
             if found:
                 docs = j.doc_of(np.fromiter((h[0] for h in found), np.int64, len(found)))
-                words = np.fromiter((hits.word_id(h[1]) for h in found), np.int64, len(found))
+                words = np.fromiter(map(hits.ids.__getitem__, (h[1] for h in found)), np.int64, len(found))
                 hits.add(docs, np.full(len(found), self._code_index[code]), words, np.ones(len(found)))
 
 
@@ -287,22 +288,36 @@ class _Gapped:
         return tuple(np.concatenate(x) for x in zip(*found))  # type: ignore[return-value]
 
 
+class _WordIds(dict):
+    """text → id: the lexicon's words first (built on first use), other texts appended to
+    ``words`` as they come; a dict, so that ``map(ids.__getitem__, …)`` runs in C."""
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__()
+        self.words = words
+        self.n_lexicon = len(words)
+
+    def __missing__(self, text: str) -> int:
+        if len(self) < self.n_lexicon:  # first look: the lexicon's own words
+            self.update((w, i) for i, w in enumerate(self.words[: self.n_lexicon]) if w not in self)
+            if text in self:
+                return dict.__getitem__(self, text)
+        self[text] = len(self.words)
+        self.words.append(text)
+        return self[text]
+
+
 class _Hits:
     """Topic evidence of a batch, (text, topic, trigger word, weight) in the order found."""
 
     def __init__(self, codes: list[str], words: list[str]) -> None:
         self.codes, self.words = codes, list(words)
-        self._ids: dict[str, int] = {}
+        self.ids = _WordIds(self.words)  # ids[text]: a lexicon word's own id, else a new one
         self.parts: list[tuple[np.ndarray, ...]] = []
 
     def word_id(self, text: str) -> int:
         """The id of a pattern's matched text (a lexicon word's own id when it is one)."""
-        if not self._ids:
-            self._ids = {w: i for i, w in enumerate(self.words)}
-        if text not in self._ids:
-            self._ids[text] = len(self.words)
-            self.words.append(text)
-        return self._ids[text]
+        return self.ids[text]
 
     def add(self, doc: np.ndarray, code: np.ndarray, word: np.ndarray, weight: np.ndarray) -> None:
         self.parts.append((doc, code, word, weight))

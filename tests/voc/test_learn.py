@@ -118,11 +118,15 @@ def test_train_with_missing_or_corrupt_base_exits_2(tmp_path):
     assert update.exit_code == 2 and "manifest" in update.output
 
 
-def test_learn_from_db_reads_stored_customer_texts_only(engine, settings_env, tmp_path):
+def test_learn_from_db_reads_stored_customer_texts_only(engine, db_url, monkeypatch, tmp_path):
     from datetime import datetime, timezone
 
+    from xinsheng.config import get_settings
     from xinsheng.db import session_scope
     from xinsheng.interactions.models import Interaction
+
+    monkeypatch.setenv("XINSHENG_DATABASE_URL", db_url)
+    get_settings.cache_clear()
 
     texts = corpus(60)
     with session_scope(engine) as session:
@@ -132,4 +136,5 @@ def test_learn_from_db_reads_stored_customer_texts_only(engine, settings_env, tm
                                     direction="outbound" if i % 4 == 0 else "inbound"))
     res = runner.invoke(app, ["learn", "--from-db", "--out", str(tmp_path / "b"), "--dim", "8", "--json"])
     assert res.exit_code == 0, res.output
+    get_settings.cache_clear()
     assert json.loads(res.stdout)["corpus"]["texts"] == 45  # 15 of the 60 are the bank's outbound notices

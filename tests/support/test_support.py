@@ -285,3 +285,34 @@ def test_one_browser_many_pages_with_locales():
                 page.goto(base + "/")
                 assert page.locator("#lang").inner_text() == f"navigator.language={lang}"
                 assert page.evaluate("navigator.language") == lang
+
+
+
+def test_demo_bank_copies_hold_the_bank_and_are_independent(db_url, demo_banks):
+    """Two copies of one loaded bank: each holds all its customers, a write to one is not in
+    the other, and a copy is gone after its test (tests/support/demo_bank.py)."""
+    from xinsheng.db import get_engine
+
+    def segments(url: str) -> dict[str, str]:
+        with get_engine(url).connect() as conn:
+            return dict(conn.execute(sa.text("SELECT customer_ref, segment FROM customers "
+                                             "WHERE customer_ref IS NOT NULL AND is_placeholder = false")).all())
+
+    small = {"customers": 12, "days": 3, "seed": 11}
+    with demo_banks.copy(db_url, **small) as one, demo_banks.copy(db_url, **small) as two:
+        bank, _ = demo_banks.loaded(one)
+        assert segments(one) == segments(two) == {c["customer_ref"]: c["segment"] for c in bank.customers}
+        with get_engine(one).begin() as conn:
+            conn.execute(sa.text("UPDATE customers SET segment = 'changed'"))
+        assert set(segments(one).values()) == {"changed"} and "changed" not in segments(two).values()
+    with demo_banks.copy(db_url, **small) as three:
+        assert demo_banks.loaded(three)[0] is bank  # generated and loaded once
+        assert "changed" not in segments(three).values()
+    for url in (one, two):  # each copy is removed after use
+        parsed = sa.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            assert not Path(parsed.database).exists()
+        else:
+            with get_engine(db_url).connect() as conn:
+                assert not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                        {"n": parsed.database}).first()

@@ -43,8 +43,7 @@ def xs(*args: str) -> tuple[dict, float, float]:
     proc = subprocess.Popen([sys.executable, "-m", "xinsheng", *args, "--json"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate()
-    _, status, usage = proc.pid, proc.returncode, None
-    if status != 0:
+    if proc.returncode != 0:
         raise SystemExit(f"xinsheng {' '.join(args)} failed:\n{err[-3000:]}")
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return json.loads(out.strip().splitlines()[-1]), time.perf_counter() - t, usage.ru_maxrss / 1024

@@ -12,7 +12,6 @@ on a few thousand pairs), so they are not used.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Sequence
 
@@ -114,8 +113,3 @@ def load_vectors(folder: Path, record: dict):
     except (OSError, ValueError, KeyError) as exc:
         raise InputFileError(f"{path}: unreadable ({exc})") from None
 
-
-def copy_vectors(src_folder: Path, dst_folder: Path) -> None:
-    """Copies a model's base file along with it (saving a loaded model elsewhere)."""
-    if (src_folder / BASE_FILE).is_file() and src_folder.resolve() != dst_folder.resolve():
-        shutil.copyfile(src_folder / BASE_FILE, dst_folder / BASE_FILE)

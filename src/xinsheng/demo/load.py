@@ -74,7 +74,6 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
     from xinsheng.demo.surveys import load_surveys
 
     surveys = load_surveys(engine, now)  # surveys after its contacts (demo/surveys.py)
-    sweep = run_sweep(engine, now)  # last: the survey follow-up cases get their clocks' state too
     from xinsheng.demo.holdings import score_churn
 
     score_churn(engine)  # churn-risk scores for the revenue-at-risk page (profiles/churn.py)
@@ -89,6 +88,7 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
 
     quality = load_quality(engine, now)  # recorded phone calls, checked by the quality rules (demo/quality.py)
     interactions.accepted += quality.pop("ingested")
+    sweep = run_sweep(engine, now)  # last: the cases that surveys and the recorded calls opened get their clocks' state too
     with session_scope(engine) as session:
         total = session.scalar(select(func.count()).select_from(Case)) or 0
         still_open = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN_STATUSES))) or 0

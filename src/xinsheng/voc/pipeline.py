@@ -1,5 +1,8 @@
 """The VOC pipeline: mask → normalise → segment → sentiment → emotions → topics → flags → keywords.
 
+In a labelled transcript, sentiment, emotions and flags read the customer's turns only
+(``voc/speakers.py``); topics and keywords read the whole text.
+
 ``get_analyzer()`` gives the cached default ``Analyzer``; ``Analyzer.analyze`` returns the
 CONTRACT.md ``voc analyze`` object (without ``id``). Stages are passed in, so a caller can
 swap one (a bank's taxonomy, its trained models) without touching the others. No stage
@@ -25,6 +28,7 @@ from xinsheng.voc.linear import LinearModel
 from xinsheng.voc.masking import MaskResult, mask_pii
 from xinsheng.voc.rules import batch_cues
 from xinsheng.voc.sentiment import SentimentStage
+from xinsheng.voc.speakers import voice_docs
 from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize_many, segment_many
 from xinsheng.voc.topics import ModelTopics, RuleTopics, Taxonomy, TopicStage
 
@@ -89,12 +93,13 @@ class Analyzer:
 
     def _analyse(self, texts: Sequence[str | None], lang: str) -> list[dict]:
         p = self.prepare(texts, lang)
-        lexical = batch_cues([d[0] for d in p.docs], p.langs)
-        sent = self.sentiment.transform(p.docs, p.langs, lexical)
+        voice = voice_docs(p.docs, segment_many)  # a transcript's customer turns (voc/speakers.py)
+        lexical = batch_cues([d[0] for d in voice], p.langs)
+        sent = self.sentiment.transform(voice, p.langs, lexical)
         scores = [s["score"] for s in sent]
-        emos = self.emotions.transform(p.docs, p.langs, scores, lexical)
+        emos = self.emotions.transform(voice, p.langs, scores, lexical)
         topics = self.topics.transform(p.docs, p.langs)
-        flags = self.flags.transform(p.docs, p.langs, scores, emos)
+        flags = self.flags.transform(voice, p.langs, scores, emos)
         kws = self.keywords.transform(p.docs, p.langs)
         return [
             {

@@ -82,3 +82,29 @@ def test_a_bad_contact_belongs_to_the_journey_of_its_step_or_of_its_help_topic()
     assert journey_of("branch", None, "transfer_failure", journeys) is None  # not one of its help channels
     assert journey_of("phone", None, "card_annual_fee", journeys) is None
     assert journey_of("app", "login_failed", None, journeys) is None
+
+
+def test_the_latest_bad_contact_finds_its_journey_by_the_source_topic_the_journeys_use(engine):
+    """The shipped journeys name their help topics as the contact's source does (attributes.topic,
+    like the journeys' own figures): a phone call about a redemption that has not arrived belongs
+    to 理财赎回 even though its VOC topic code is spelled differently."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from tests.cases.builders import add_contact, customer_id
+    from xinsheng.interactions.models import Interaction
+    from xinsheng.journeys.definitions import load_journeys
+    from xinsheng.profiles.risk import _last_bad
+
+    add_customer(engine, {"customer_ref": "C-R"})
+    add_customer(engine, {"customer_ref": "C-S"})
+    named = add_contact(engine, customer_ref="C-R", channel="phone", topics=["wealth.redemption"])
+    add_contact(engine, customer_ref="C-S", channel="phone", topics=["wealth.redemption"])  # no source topic
+    with session_scope(engine) as s:
+        s.execute(update(Interaction).where(Interaction.external_id == named)
+                  .values(attributes={"topic": "wealth_redemption_delay"}))
+        ids = [customer_id(engine, "C-R"), customer_id(engine, "C-S")]
+        last = _last_bad(s, ids, datetime.now(timezone.utc) - timedelta(days=90), load_journeys(None).values())
+    assert last[ids[0]][2] == "wealth_redemption"
+    assert last[ids[1]][2] is None

@@ -111,17 +111,21 @@ def _last_bad(session: Session, ids: list[int], since: datetime, journeys=()) ->
     out: dict[int, tuple] = {}
     for i in range(0, len(ids), 500):
         stmt = (select(Interaction.customer_id, Interaction.channel, Interaction.event, Interaction.outcome,
-                       InteractionAnalysis.topics, InteractionAnalysis.sentiment_label, InteractionAnalysis.flags,
-                       InteractionAnalysis.emotions)
+                       Interaction.attributes, InteractionAnalysis.topics, InteractionAnalysis.sentiment_label,
+                       InteractionAnalysis.flags, InteractionAnalysis.emotions)
                 .outerjoin(InteractionAnalysis, InteractionAnalysis.interaction_id == Interaction.id)
                 .where(Interaction.customer_id.in_(ids[i:i + 500]), Interaction.started_at >= since)
                 .order_by(Interaction.started_at))
-        for cid, channel, event, outcome, topics, label, flags, emotions in session.execute(stmt):
+        for cid, channel, event, outcome, attrs, topics, label, flags, emotions in session.execute(stmt):
             contact = {"outcome": outcome, "analysis": {"sentiment_label": label, "flags": flags or [],
                                                         "emotions": emotions or {}}}
             if is_bad(contact):
                 topic = ((topics or [{}])[0] or {}).get("code")
-                out[cid] = (topic, channel, journey_of(channel, event, topic, journeys))
+                # a journey's help topics are the source's own topic names (attributes.topic), as
+                # in the journeys' figures; the VOC topic code is the fallback
+                named = (attrs or {}).get("topic") if isinstance(attrs, dict) else None
+                journey = journey_of(channel, event, named, journeys) or journey_of(channel, event, topic, journeys)
+                out[cid] = (topic, channel, journey)
     return out
 
 

@@ -38,6 +38,12 @@ def test_demo_writes_a_bank_once_and_if_empty_leaves_it_alone(engine, settings_e
         from xinsheng.ivr.service import ab_share
 
         assert ab_share(s, fresh=True) == 0.2, "the IVR page compares the demo's A/B groups"
+    with session_scope(engine) as s:  # the segment explorer is filled: every customer in one value tier
+        from xinsheng.segments.models import Segment
+
+        sizes = {seg.code: seg.size for seg in s.scalars(select(Segment).where(Segment.active.is_(True)))}
+    assert report["segments"] == len(sizes)
+    assert sizes["tier_mass"] + sizes["tier_affluent"] + sizes["tier_private"] == 150
 
     again = run(["demo", "--customers", "150", "--days", "35", "--seed", "3", "--if-empty", "--json"], settings_env)
     assert json.loads(again.stdout) == {"skipped": True}

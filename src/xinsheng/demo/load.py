@@ -77,6 +77,10 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
     from xinsheng.demo.holdings import score_churn
 
     score_churn(engine)  # churn-risk scores for the revenue-at-risk page (profiles/churn.py)
+    from xinsheng.segments.service import refresh as refresh_segments
+
+    with session_scope(engine) as session:  # the segment explorer's rule segments and clusters
+        segments = len(refresh_segments(session, now=now))
     from xinsheng.demo.nba import load_nba_outcomes
 
     nba = load_nba_outcomes(engine, now, bank.facts["params"]["seed"])  # offers, outcomes, planted uplift
@@ -96,7 +100,7 @@ def load_bank(bank: DemoBank, engine: Engine, on_progress: Callable[[int], None]
             "cases": {"total": total, "closed": handled["closed"], "acknowledged": handled["acknowledged"],
                       "now": now.isoformat(), "sweep": sweep.to_dict()}, "surveys": surveys,
             "improvements": improvements, "quality": quality,
-            "nba": {"outcomes": nba["outcomes"]}}
+            "nba": {"outcomes": nba["outcomes"]}, "segments": segments}
 
 
 def _load_staff(bank: DemoBank, engine: Engine) -> None:

@@ -43,9 +43,21 @@ def test_explicit_anger_escalates_alone(rules_analyzer, text):
     assert rules_analyzer.analyze(text)["emotions"]["anger"] >= 0.5
 
 
-@pytest.mark.parametrize("text", ["恶心", "垃圾", "卧槽"])
-def test_a_support_word_alone_reads_as_anger_but_does_not_escalate(rules_analyzer, text):
+@pytest.mark.parametrize("text", ["卧槽", "尼玛"])
+def test_an_interjection_alone_reads_as_anger_but_does_not_escalate(rules_analyzer, text):
     assert 0.3 <= rules_analyzer.analyze(text)["emotions"]["anger"] < 0.5
+
+
+@pytest.mark.parametrize("text", ["恶心", "垃圾"])
+def test_a_support_word_escalates_where_it_is_all_the_text_says(rules_analyzer, text):
+    """A one-word review that only insults is an angry customer; the same word beside sadness
+    or fear, or in a positive text, is not (tests/voc/test_anger_precision.py)."""
+    assert rules_analyzer.analyze(text)["emotions"]["anger"] >= 0.5
+
+
+@pytest.mark.parametrize("text", ["好难过，受不了", "哈哈哈，恶心得好可爱"])
+def test_a_support_word_stays_below_where_sadness_leads_or_the_text_is_glad(rules_analyzer, text):
+    assert 0.0 < rules_analyzer.analyze(text)["emotions"]["anger"] < 0.5
 
 
 @pytest.mark.parametrize("text", ["这事今天不解决，我会向消费者协会投诉", "不然就去12378举报你们乱收费"])

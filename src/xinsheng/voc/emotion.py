@@ -18,13 +18,19 @@ from xinsheng.voc.rules import EMOTIONS, BatchCues, batch_cues, cues, get_resour
 
 __all__ = ["EmotionStage", "EMOTIONS"]
 
-_ANGER, _GRATITUDE, _JOY = (EMOTIONS.index(k) for k in ("anger", "gratitude", "joy"))
+_ANGER, _ANXIETY, _SADNESS, _GRATITUDE, _JOY = (
+    EMOTIONS.index(k) for k in ("anger", "anxiety", "sadness", "gratitude", "joy"))
 # A threat to complain: a complaint channel after "or else / I will / I'll go to" in one clause
 # (否则我就差评, 再不处理就去12315投诉, 我会向银保监会举报). Asking how to complain is not one.
 _THREAT = re.compile(r"(?:否则|不然|要不然|再不|再这样|我要|我会|我就|就去|我一定|一定会?|马上|立刻)"
                      r"[^，。！？!?,;；\n]{0,14}(?:投诉|差评|举报|曝光|起诉|报警|12315|12378|12363)")
 _COMPLAINT = re.compile(r"投诉|差评|举报|曝光|起诉|报警|1231|1237|12363")
 THREAT_ANGER = 0.6
+# Interjections that Weibo uses for surprise and banter as often as for anger (卧槽，太好吃了).
+_BANTER = re.compile(r"卧槽|卧草|握草|我靠|我擦|我去|我勒个去|我了个去|尼玛")
+# Taken out of a text before asking whether anger dominates it: neither naming a complaint
+# channel (请问投诉电话是多少) nor an interjection is anger of its own.
+_NOT_OWN_ANGER = re.compile(f"{_COMPLAINT.pattern}|{_BANTER.pattern}")
 
 
 @dataclass
@@ -32,6 +38,11 @@ class EmotionStage:
     """``transform`` → ``{emotion: intensity}`` per document; ``sentences`` adds the per-sentence view."""
 
     negative_anger_boost: float = 1.35
+    # In a clearly negative text whose strongest negative emotion is anger (not sadness or
+    # fear), any anger word (an insult, 醉了, 受不了) reaches the escalation level: 1.7 x the
+    # 0.3 floor of a support word is 0.51. Sad and scared posts that say 讨厌 or 受不了 stay below.
+    dominant_anger_boost: float = 1.7
+    dominant_below: float = -0.5
     positive_anger_damp: float = 0.7
 
     def sentences(self, text: str, lang: str) -> list[dict]:
@@ -44,14 +55,17 @@ class EmotionStage:
                   lexical: BatchCues | None = None) -> list[dict[str, float]]:
         """A text's intensity is its strongest sentence's. Anger needs the text's sentiment to
         agree: strong negativity sharpens it (a support word such as an insult reaches the
-        escalation level only so), a positive text damps it (banter, 每当我想生气…); a threat to
+        escalation level only where anger is also the text's strongest negative emotion), a
+        positive text damps it (banter, 每当我想生气…); a threat to
         complain in a negative text is anger; strong negativity also halves gratitude and joy."""
         if lexical is None:
             lexical = batch_cues([d[0] for d in docs], langs)
         emo = lexical.emotions.copy()
         score = np.asarray(scores, dtype=float)
-        angry = (score < -0.6) & (emo[:, _ANGER] > 0)
-        emo[angry, _ANGER] = np.round(np.minimum(1.0, emo[angry, _ANGER] * self.negative_anger_boost), 3)
+        anger = emo[:, _ANGER]
+        dominant = self._anger_dominates(docs, langs, score, emo)
+        boost = np.where(dominant, self.dominant_anger_boost, np.where(score < -0.6, self.negative_anger_boost, 1.0))
+        emo[:, _ANGER] = np.round(np.minimum(1.0, anger * boost), 3)
         glad = score > 0.25
         emo[glad, _ANGER] = np.round(emo[glad, _ANGER] * self.positive_anger_damp, 3)
         for i, (text, _) in enumerate(docs):
@@ -62,3 +76,18 @@ class EmotionStage:
             emo[low, k] = np.round(emo[low, k] * 0.5, 3)
         rows = emo.tolist()
         return [dict(zip(EMOTIONS, r)) for r in rows]
+
+    def _anger_dominates(self, docs: Sequence[Doc], langs: Sequence[str], score: np.ndarray,
+                         emo: np.ndarray) -> np.ndarray:
+        """Texts that are clearly negative and whose strongest negative emotion is anger, not
+        sadness or fear. Where a complaint channel or an interjection is named, the anger must
+        remain once it is taken out."""
+        def dominates(e: np.ndarray, s: np.ndarray) -> np.ndarray:
+            return (s < self.dominant_below) & (e[:, _ANGER] > 0) & (e[:, _ANGER] >= e[:, [_ANXIETY, _SADNESS]].max(axis=1))
+
+        out = dominates(emo, score)
+        named = [i for i in np.flatnonzero(out).tolist() if _NOT_OWN_ANGER.search(docs[i][0])]
+        if named:
+            rest = batch_cues([_NOT_OWN_ANGER.sub("，", docs[i][0]) for i in named], [langs[i] for i in named])
+            out[named] = dominates(rest.emotions, score[named])
+        return out

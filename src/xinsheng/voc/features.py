@@ -19,6 +19,8 @@ from typing import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 
+from xinsheng.voc import tokens
+
 __all__ = ["Featurizer", "Doc", "char_keys", "key_to_text"]
 
 Doc = tuple[str, Sequence[str]]
@@ -194,18 +196,32 @@ class Featurizer:
 
     def feature_ids(self, docs: Sequence[Doc]) -> tuple[np.ndarray, np.ndarray]:
         """(document, feature id) of every known word and character n-gram occurrence."""
-        grams = [d[1] for d in docs] if self.word_range == (1, 1) else [self._words(d[1]) for d in docs]
-        if self.word_range[1] <= 0:
-            grams = [[] for _ in docs]
-        flat = list(chain.from_iterable(grams))
-        widx = np.fromiter(map(self.word_vocab.get, flat, repeat(-1)), np.int64, len(flat))
-        wdoc = np.repeat(np.arange(len(docs)), np.fromiter(map(len, grams), np.int64, len(grams)))
+        batch = tokens.batch_ids([d[1] for d in docs]) if self.word_range == (1, 1) else None
+        if batch is not None:  # the words carry token ids: one array look-up
+            table, ids, lengths = batch
+            widx = self._word_column().of(table)[ids]
+        else:
+            grams = [d[1] for d in docs] if self.word_range == (1, 1) else [self._words(d[1]) for d in docs]
+            if self.word_range[1] <= 0:
+                grams = [[] for _ in docs]
+            flat = list(chain.from_iterable(grams))
+            widx = np.fromiter(map(self.word_vocab.get, flat, repeat(-1)), np.int64, len(flat))
+            lengths = np.fromiter(map(len, grams), np.int64, len(grams))
+        wdoc = np.repeat(np.arange(len(docs)), lengths)
         keys, cdoc = char_keys(self._texts(docs), *self.char_range)
         cidx = self._index.lookup(keys) if len(self.char_keys) and len(keys) else np.full(len(keys), -1, np.int64)
         idx = np.concatenate([widx, cidx])
         rows = np.concatenate([wdoc, cdoc])
         ok = idx >= 0
         return rows[ok], idx[ok]
+
+    def _word_column(self) -> tokens.Column:
+        """The vocabulary id of every token id (-1: not in the vocabulary)."""
+        col = getattr(self, "_column", None)
+        if col is None or col[0] is not self.word_vocab:
+            get = self.word_vocab.get
+            col = self._column = (self.word_vocab, tokens.Column(lambda ws: [get(w, -1) for w in ws], np.int64))
+        return col[1]
 
     def counts(self, docs: Sequence[Doc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document, feature id, count), sorted by document then feature."""

@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
+from xinsheng.voc import tokens
 from xinsheng.voc.features import Doc
 from xinsheng.voc.linear import LinearModel
 from xinsheng.voc.rules import BatchCues, batch_cues
@@ -28,6 +29,7 @@ SOCIAL_STRONG = 2.0
 _REQUEST = re.compile(r"请问|请帮|麻烦|吗|呢|\?|怎么|如何|多少|哪|几|是否|能否|可以|想|要办|办理|开通|查询|咨询"
                       r"|^(?:how|what|when|where|why|can|could|is|do|does|i want|i need|please)\b")
 _NEGATORS = frozenset(["不", "没", "没有", "未", "别", "无", "并不", "从不", "毫不", "不太", "不是", "不会", "不再"])
+_NEGATOR_COLUMN = tokens.Column(lambda words: [w in _NEGATORS for w in words], bool)
 _CANON = {
     "negative": "negative", "neg": "negative", "-1": "negative", "0": "negative",
     "neutral": "neutral", "neu": "neutral",
@@ -140,21 +142,38 @@ class SentimentStage:
         """Per document the summed social-media weights of its words (a word right after a
         negator such as 不 or 没 counts reversed: 不开心), and whether one of them is strong
         (|weight| >= SOCIAL_STRONG: 低落, 无语, 点赞), which makes the text an opinion.
-        One dictionary look-up per word of the whole batch, summed per document by NumPy."""
-        lengths = np.fromiter((len(d[1]) for d in docs), dtype=np.int64, count=len(docs))
-        words = list(chain.from_iterable(d[1] for d in docs))
+        One look-up per word of the whole batch (by token id when the words carry them),
+        summed per document by NumPy."""
         out, strong = np.zeros(len(docs)), np.zeros(len(docs), dtype=bool)
-        if not words:
+        batch = tokens.batch_ids([d[1] for d in docs])
+        if batch is None:
+            lengths = np.fromiter((len(d[1]) for d in docs), dtype=np.int64, count=len(docs))
+            words = list(chain.from_iterable(d[1] for d in docs))
+            v = np.fromiter(map(self.social.get, words, repeat(0.0)), dtype=np.float64, count=len(words))  # type: ignore[union-attr]
+        else:
+            table, ids, lengths = batch
+            v = self._social_column().of(table)[ids]
+        if not len(v):
             return out, strong
-        v = np.fromiter(map(self.social.get, words, repeat(0.0)), dtype=np.float64, count=len(words))  # type: ignore[union-attr]
         doc = np.repeat(np.arange(len(docs)), lengths)
         hit = np.flatnonzero(v[1:]) + 1  # only a weighted word's neighbour is looked at
-        flip = hit[np.fromiter((words[i - 1] in _NEGATORS for i in hit.tolist()), dtype=bool, count=len(hit))]
+        if batch is None:
+            after = np.fromiter((words[i - 1] in _NEGATORS for i in hit.tolist()), dtype=bool, count=len(hit))
+        else:
+            after = _NEGATOR_COLUMN.of(table)[ids[hit - 1]]
+        flip = hit[after]
         flip = flip[doc[flip] == doc[flip - 1]]
         v[flip] = -v[flip]
         out = np.bincount(doc, weights=v, minlength=len(docs))
         strong[np.unique(doc[np.abs(v) >= SOCIAL_STRONG])] = True
         return out, strong
+
+    def _social_column(self) -> tokens.Column:
+        col = self._cache.get("social")
+        if col is None or col[0] is not self.social:
+            get = self.social.get  # type: ignore[union-attr]
+            col = self._cache["social"] = (self.social, tokens.Column(lambda ws: [get(w, 0.0) for w in ws], np.float64))
+        return col[1]
 
     def _builtin_logits(self, docs: Sequence[Doc]) -> np.ndarray:
         m = self.builtin

@@ -19,6 +19,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from xinsheng.voc import tokens
+
 __all__ = ["normalize", "normalize_many", "segment", "segment_many", "detect_lang", "to_half_width", "banking_words", "t2s"]
 
 _HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -202,6 +204,7 @@ class _KeepTable(dict):
 
 _SEP = "\n"
 _KEEP = _KeepTable({_SEP: True})  # the boundary is kept to split on; never a word (``_is_word`` is False)
+_KEEP_COLUMN = tokens.Column(lambda words: [_is_word(w) for w in words], bool)  # the same, per token id
 
 
 def segment(text: str, keep_punct: bool = False) -> list[str]:
@@ -220,18 +223,37 @@ def segment_many(texts: Sequence[str]) -> list[list[str]]:
     The texts are cut joined by ``\\n``: the segmenter cuts runs of Chinese characters and
     letters/digits on their own, and a line break is a token of its own, so the cut of the
     joined string is the texts' cuts with ``\\n`` between them. Texts holding a line break
-    or a carriage return (which could pair with it) are cut one by one instead."""
+    or a carriage return (which could pair with it) are cut one by one instead. The lists
+    are ``tokens.Words``: they carry the words' token ids for the later stages."""
     if len(texts) < 2:
         return [segment(t) for t in texts]
     joined = _SEP.join(texts)
     if "\r" in joined or joined.count(_SEP) != len(texts) - 1:
         return [segment(t) for t in texts]
     words = _segmenter().cut(joined)
+    if not tokens.ENABLED:
+        return _split_plain(words, len(texts))
+    table = tokens.current()
+    ids = table.ids(words)
+    sep = table[_SEP]
+    keep = _KEEP_COLUMN.of(table)[ids] | (ids == sep)
+    kept = list(compress(words, keep.tolist()))
+    kept_ids = ids[keep]
+    ends = np.flatnonzero(kept_ids == sep).tolist() + [len(kept)]
+    of, pos, out = tokens.Words.of, 0, []
+    for end in ends:
+        out.append(of(kept[pos:end], kept_ids[pos:end], table))
+        pos = end + 1
+    return out
+
+
+def _split_plain(words: list[str], n: int) -> list[list[str]]:
+    """The kept words of a batch's cut, split at the ``n - 1`` boundaries (plain lists)."""
     kept = list(compress(words, map(_KEEP.__getitem__, words)))
     out: list[list[str]] = []
     pos = 0
     index = kept.index
-    for _ in range(len(texts) - 1):
+    for _ in range(n - 1):
         nl = index(_SEP, pos)
         out.append(kept[pos:nl])
         pos = nl + 1

@@ -58,6 +58,7 @@ NO_ANGER = [
     "今天气温很高，网点开空调了吗",
     "周末去吃火锅用哪张卡有优惠",
     "怒江边上的网点几点开门",
+    "麻烦查下流水，再看下流量包还剩多少",  # 下流 (obscene) across 查下|流水
     pytest.param("操练了好几遍还是不会用", marks=KNOWN_MISS),  # 操练 is a verb that starts with 操
     "她的操守一直很好",  # 操 is still read as the curse, but weakly, and the text is positive
     pytest.param("老师操着一口方言讲解理财", marks=KNOWN_MISS),  # 操 (to speak a dialect)

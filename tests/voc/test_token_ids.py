@@ -79,6 +79,9 @@ def test_new_tables_and_mixed_batches(analyzer, monkeypatch):
     monkeypatch.setattr(tokens, "LIMIT", 10)
     monkeypatch.setattr(analyzer, "batch_size", 7)
     assert analyzer.analyze_many(TEXTS) == want
+    monkeypatch.setattr(analyzer, "batch_chars", 100)  # long texts: batches end at 100 characters too
+    assert analyzer.analyze_many(TEXTS) == want
+    assert list(analyzer.iter_analyze(iter(TEXTS))) == want
     norms = normalize_many(TEXTS)
     a, b = segment_many(norms[:10]), segment_many(norms[10:])
     assert a[0].table is not b[0].table

@@ -57,6 +57,7 @@ class Analyzer:
     flags: FlagStage = field(default_factory=FlagStage)
     keywords: KeywordStage = field(default_factory=KeywordStage)
     batch_size: int = 512
+    batch_chars: int = 131_072  # a batch ends at this many characters too: long texts in smaller batches
     version: str = "builtin"  # stored with every analysis: which models produced it
 
     def prepare(self, texts: Sequence[str | None], lang: str = "auto") -> Prepared:
@@ -72,18 +73,26 @@ class Analyzer:
 
     def analyze_many(self, texts: Sequence[str | None], lang: str = "auto") -> list[dict]:
         out: list[dict] = []
-        for i in range(0, len(texts), self.batch_size):
-            out.extend(self._batch(texts[i : i + self.batch_size], lang))
+        start = size = 0
+        for i, t in enumerate(texts):
+            size += len(t) if t else 0
+            if i + 1 - start >= self.batch_size or size >= self.batch_chars:
+                out.extend(self._batch(texts[start : i + 1], lang))
+                start, size = i + 1, 0
+        if start < len(texts):
+            out.extend(self._batch(texts[start:], lang))
         return out
 
     def iter_analyze(self, texts: Iterable[str | None], lang: str = "auto") -> Iterator[dict]:
         """Streams results for an iterable of any length, batch by batch."""
         buf: list[str | None] = []
+        size = 0
         for t in texts:
             buf.append(t)
-            if len(buf) >= self.batch_size:
+            size += len(t) if t else 0
+            if len(buf) >= self.batch_size or size >= self.batch_chars:
                 yield from self._batch(buf, lang)
-                buf = []
+                buf, size = [], 0
         if buf:
             yield from self._batch(buf, lang)
 

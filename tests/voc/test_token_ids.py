@@ -1,11 +1,12 @@
-"""Words with token ids (the fast path of segmentation, sentiment, features and keywords)
-give the same analysis as plain lists of words, on hand-written texts."""
+"""The pipeline's fast paths give what the plain ones give, on hand-written texts: words with
+token ids (segmentation, sentiment, features, keywords) against plain lists of words,
+batches cut by size, and language detection for a whole batch."""
 from __future__ import annotations
 
 import numpy as np
 
 from xinsheng.voc import tokens
-from xinsheng.voc.text import normalize_many, segment, segment_many
+from xinsheng.voc.text import detect_lang, detect_langs, normalize_many, segment, segment_many
 
 TEXTS = [
     "我不开心，转账三天了还没到账，气死我了[怒]，再不解决就打12378投诉！",
@@ -93,3 +94,21 @@ def test_new_tables_and_mixed_batches(analyzer, monkeypatch):
         for x, y in zip(got, ref):
             assert np.array_equal(x, y)
     assert analyzer.keywords.transform(docs, ["zh"] * len(docs)) == analyzer.keywords.transform(plain, ["zh"] * len(docs))
+
+
+def test_languages_of_a_batch():
+    texts = TEXTS + ["", "I can't log in", "转账" * 300 + " money", "abc 中文中文中文", "\ud800 lone surrogate",
+                     "Ünïcödé àccents", "[]@`{", "ATM机吞卡了"]
+    want = [detect_lang(t) for t in texts]
+    assert "en" in want and "zh" in want
+    assert detect_langs(texts) == want
+    assert detect_langs(texts[-3:]) == want[-3:]
+
+
+def test_traditional_texts_of_a_batch():
+    from xinsheng.voc.text import normalize
+
+    texts = ["給我滾！你們的軟體又閃退了", "简体中文没有变化", "他著急了", "\ud800 孤立代理", "English text", "著名的银行"] * 3
+    want = [normalize(t) for t in texts]
+    assert want[0].startswith("给我滚") and "软件" in want[0]
+    assert normalize_many(texts) == want

@@ -29,7 +29,7 @@ from xinsheng.voc.masking import MaskResult, mask_pii
 from xinsheng.voc.rules import batch_cues
 from xinsheng.voc.sentiment import SentimentStage
 from xinsheng.voc.speakers import voice_docs
-from xinsheng.voc.text import add_words, banking_words, detect_lang, normalize_many, segment_many
+from xinsheng.voc.text import add_words, banking_words, detect_langs, normalize_many, segment_many
 from xinsheng.voc.topics import ModelTopics, RuleTopics, Taxonomy, TopicStage
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class Analyzer:
             raise ValueError(f"lang must be one of {', '.join(LANGS)}")
         masked = [mask_pii(t or "") for t in texts]
         norms = normalize_many([m.text for m in masked])
-        langs = [detect_lang(n) for n in norms] if lang == "auto" else [lang] * len(norms)
+        langs = detect_langs(norms) if lang == "auto" else [lang] * len(norms)
         return Prepared(masked, list(zip(norms, segment_many(norms))), langs)
 
     def analyze(self, text: str | None, lang: str = "auto") -> dict:

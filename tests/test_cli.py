@@ -87,3 +87,32 @@ def test_db_upgrade_creates_the_schema_on_an_empty_database(settings_env, db_url
             assert run(["db", "upgrade"], {**settings_env, "XINSHENG_DATABASE_URL": url}).returncode == 0
         finally:
             fresh.dispose()
+
+
+# The order of ``xinsheng --help`` before the sub-commands were imported lazily.
+COMMANDS = ["serve", "ingest", "demo", "retention", "worker", "db", "user", "token", "audit", "keys",
+            "voc", "kb", "cases", "notify", "ivr", "journeys", "surveys", "improvements", "qa",
+            "profiles", "speech", "segments"]
+
+
+def test_every_command_is_listed_in_order_and_resolves():
+    import typer
+
+    from xinsheng.cli import app
+
+    group = typer.main.get_command(app)
+    assert group.list_commands(None) == COMMANDS
+    assert [group.get_command(None, name).name for name in COMMANDS] == COMMANDS
+    assert group.get_command(None, "cass") is None
+
+
+def test_a_command_imports_only_its_own_domain_cli():
+    """``xinsheng cases ...`` imports neither the other domains' command modules nor numpy
+    (the VOC models') nor av (audio decoding): sub-commands are imported on first use."""
+    code = ("import json, sys, typer; from xinsheng.cli import app; "
+            "typer.main.get_command(app).get_command(None, 'cases'); "
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('xinsheng.') and m.endswith('.cli') "
+            "or m in ('numpy', 'av'))))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout) == ["xinsheng.cases.cli", "xinsheng.cli"]

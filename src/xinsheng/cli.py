@@ -5,22 +5,170 @@ stderr), 1 internal error.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import sys
-from typing import Annotated
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from xinsheng.config import get_settings
 from xinsheng.errors import XinshengError
 from xinsheng.logging import configure_logging
 
+if TYPE_CHECKING:  # Typer vendors click
+    from typer._click import Command
+
 log = logging.getLogger(__name__)
+
+#: The commands that store interactions through ``ingest_records`` or read a domain's ingest
+#: kind (``serve``: the API's ingest, though ``create_app`` wires the batch hooks itself too).
+_INGESTING = frozenset({"ingest", "demo", "speech", "serve"})
+
+
+def install_flows() -> None:
+    """Wire the domains into ingest, as the ``_INGESTING`` commands need: cases, IVR state
+    and profiles on each stored batch; the ``holdings`` and ``survey-responses`` kinds.
+    Registering again changes nothing."""
+    from xinsheng.cases.flows import install as install_cases_flow
+    from xinsheng.ivr.flows import install as install_ivr_flow
+    from xinsheng.profiles.holdings import install as install_holdings
+    from xinsheng.profiles.store import install as install_profiles
+    from xinsheng.surveys.ingest import install as install_survey_kind
+
+    install_cases_flow(status_provider=False)  # ingest and demo open cases and run the escalation rules
+    install_ivr_flow()  # ingest and demo keep callers' IVR behaviour state
+    install_holdings()  # ``ingest --kind holdings``
+    install_profiles()  # ingest and demo keep the living profiles
+    install_survey_kind()  # ``ingest --kind survey-responses``
+
+
+# The other commands live in their domains' cli modules, which import much (numpy and scipy
+# for the VOC models, audio decoding, ...): a module is imported only when one of its commands
+# runs or the help lists it, so ``xinsheng cases list`` does not pay for ``xinsheng voc``.
+# name: ("module:attribute", help shown in the list or None for the sub-app's own).
+_LAZY_COMMANDS = {  # command functions, listed after ``serve``
+    "ingest": ("xinsheng.ingest.cli:ingest", None),
+    "demo": ("xinsheng.demo.cli:demo", None),
+    "retention": ("xinsheng.retention.cli:retention", None),
+    "worker": ("xinsheng.cases.worker:worker", None),
+}
+_LAZY_GROUPS = {  # Typer sub-apps, listed after ``db``
+    "user": ("xinsheng.identity.cli:user_app", None),
+    "token": ("xinsheng.identity.cli:token_app", None),
+    "audit": ("xinsheng.audit.cli:audit_app", None),
+    "keys": ("xinsheng.privacy.cli:keys_app", None),
+    "voc": ("xinsheng.voc.cli:app", "VOC text analytics."),
+    "kb": ("xinsheng.knowledge.cli:app", "Knowledge base and answer matching."),
+    "cases": ("xinsheng.cases.cli:cases_app", None),
+    "notify": ("xinsheng.notify.cli:notify_app", None),
+    "ivr": ("xinsheng.ivr.cli:ivr_app", None),
+    "journeys": ("xinsheng.journeys.cli:journeys_app", None),
+    "surveys": ("xinsheng.surveys.cli:surveys_app", None),
+    "improvements": ("xinsheng.improvements.cli:improvements_app", None),
+    "qa": ("xinsheng.quality.cli:qa_app", None),
+    "profiles": ("xinsheng.profiles.cli:profiles_app", None),
+    "speech": ("xinsheng.speech.cli:speech_app", None),
+    "segments": ("xinsheng.segments.cli:segments_app", None),
+}
+_targets: dict[str, object] = {}  # what each lazy name imported, once per process
+
+
+def _target(name: str) -> object | None:
+    if name not in _targets:
+        where = {**_LAZY_COMMANDS, **_LAZY_GROUPS}[name][0]
+        module, attr = where.split(":")
+        try:
+            target = getattr(importlib.import_module(module), attr)
+        except ImportError as exc:
+            if name != "voc":
+                raise
+            log.debug("voc commands unavailable: %s", exc)  # optional only while it is being built
+            return None
+        if name == "voc":
+            from xinsheng.interactions.cli import reanalyze_command
+
+            target.command("reanalyze")(reanalyze_command)
+        _targets[name] = target
+    return _targets[name]
+
+
+def _lazy_click_command(name: str) -> Command | None:
+    """The click command Typer makes of a lazy name, as ``app.command()``/``app.add_typer``
+    would have (a scratch app with the same settings holds it)."""
+    target = _target(name)
+    if target is None:
+        return None
+    scratch = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
+    scratch.callback()(lambda: None)  # a group, whatever it holds
+    if name in _LAZY_COMMANDS:
+        scratch.command(name)(target)
+    else:
+        help_ = _LAZY_GROUPS[name][1]
+        scratch.add_typer(target, name=name, **({"help": help_} if help_ else {}))
+    return typer.main.get_group(scratch).commands[name]
+
+
+class _LazyCommands(MutableMapping):
+    """A group's commands: the eager ones, and the lazy ones made on first look-up."""
+
+    def __init__(self, eager: Mapping[str, Command]) -> None:
+        self._made = dict(eager)
+        plain = [n for n, c in eager.items() if not isinstance(c, TyperGroup)]
+        groups = [n for n in eager if n not in plain]
+        self._names = [*plain, *_LAZY_COMMANDS, *groups, *_LAZY_GROUPS]
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._made:
+            command = _lazy_click_command(name) if name in self._names else None
+            if command is None:
+                raise KeyError(name)
+            self._made[name] = command
+        return self._made[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._made[name] = command
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        self._names.remove(name)
+        self._made.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+class _LazyGroup(TyperGroup):
+    """The top-level group: sub-commands imported on first use; the ingest flows installed
+    before a command that ingests runs (no other command reaches ``ingest_records``)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.commands = _LazyCommands(self.commands)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:
+        if cmd_name in _INGESTING:
+            install_flows()
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(self.commands)
+
 
 app = typer.Typer(
     name="xinsheng",
+    cls=_LazyGroup,
     help="xinsheng (心声): voice of the customer for bank contact centres.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -65,92 +213,6 @@ def serve(
     # the case clocks and the outbox, from startup to shutdown, unless XINSHENG_WORKER=off
     uvicorn.run(with_background_worker(application, application.state.engine), host=host, port=port,
                 log_level=get_settings().log_level.lower())
-
-
-def _register() -> None:
-    from xinsheng.audit.cli import audit_app
-    from xinsheng.demo.cli import demo
-    from xinsheng.identity.cli import token_app, user_app
-    from xinsheng.ingest.cli import ingest
-    from xinsheng.privacy.cli import keys_app
-    from xinsheng.retention.cli import retention
-
-    app.command()(ingest)
-    app.command()(demo)
-    app.add_typer(user_app, name="user")
-    app.add_typer(token_app, name="token")
-    app.add_typer(audit_app, name="audit")
-    app.add_typer(keys_app, name="keys")
-    app.command()(retention)
-    try:
-        from xinsheng.voc.cli import app as voc_app
-    except ImportError as exc:  # the VOC engine is optional only while it is being built
-        log.debug("voc commands unavailable: %s", exc)
-    else:
-        from xinsheng.interactions.cli import reanalyze_command
-
-        voc_app.command("reanalyze")(reanalyze_command)
-        app.add_typer(voc_app, name="voc", help="VOC text analytics.")
-
-    from xinsheng.knowledge.cli import app as kb_app
-
-    app.add_typer(kb_app, name="kb", help="Knowledge base and answer matching.")
-
-    from xinsheng.cases.cli import cases_app
-
-    app.add_typer(cases_app, name="cases")
-
-    from xinsheng.cases.flows import install as install_cases_flow
-    from xinsheng.cases.worker import worker
-
-    install_cases_flow(status_provider=False)  # ingest and demo open cases and run the escalation rules
-    app.command()(worker)
-
-    from xinsheng.notify.cli import notify_app
-
-    app.add_typer(notify_app, name="notify")
-
-    from xinsheng.ivr.flows import install as install_ivr_flow
-
-    install_ivr_flow()  # ingest and demo keep callers' IVR behaviour state
-    from xinsheng.ivr.cli import ivr_app
-
-    app.add_typer(ivr_app, name="ivr")
-
-    from xinsheng.journeys.cli import journeys_app
-
-    app.add_typer(journeys_app, name="journeys")
-
-    from xinsheng.surveys.cli import surveys_app  # also adds ``ingest --kind survey-responses``
-
-    app.add_typer(surveys_app, name="surveys")
-
-    from xinsheng.improvements.cli import improvements_app
-
-    app.add_typer(improvements_app, name="improvements")
-
-    from xinsheng.quality.cli import qa_app
-
-    app.add_typer(qa_app, name="qa")
-
-    from xinsheng.profiles.cli import profiles_app
-    from xinsheng.profiles.holdings import install as install_holdings
-    from xinsheng.profiles.store import install as install_profiles
-
-    install_holdings()  # ``ingest --kind holdings``
-    install_profiles()  # ingest and demo keep the living profiles
-    app.add_typer(profiles_app, name="profiles")
-
-    from xinsheng.speech.cli import speech_app
-
-    app.add_typer(speech_app, name="speech")
-
-    from xinsheng.segments.cli import segments_app
-
-    app.add_typer(segments_app, name="segments")
-
-
-_register()
 
 
 def restore_interrupt() -> None:

@@ -44,26 +44,6 @@ from xinsheng.cases.flows import install as _install_cases_flow  # noqa: E402
 _install_cases_flow()
 
 
-def _heads_once():
-    """``migrate.head_revisions`` computed once per run: it compiles every migration script
-    (~80 ms), and the ``engine`` fixture and each ``create_app`` asked for it per test. The
-    scripts do not change while the tests run; callers get a copy of the set."""
-    import xinsheng.migrate as migrate
-
-    compute, heads = migrate.head_revisions, []
-
-    def head_revisions() -> set[str]:
-        if not heads:
-            heads.append(frozenset(compute()))
-        return set(heads[0])
-
-    head_revisions.__doc__ = compute.__doc__
-    migrate.head_revisions = head_revisions
-
-
-_heads_once()
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     from tests.support.pgserver import PostgresUnavailable, throwaway_postgres

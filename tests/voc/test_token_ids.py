@@ -112,3 +112,24 @@ def test_traditional_texts_of_a_batch():
     want = [normalize(t) for t in texts]
     assert want[0].startswith("给我滚") and "软件" in want[0]
     assert normalize_many(texts) == want
+
+
+def test_social_negators_are_the_lexicons(analyzer):
+    """The words that reverse the next social-media weight are the lexicon's ``negators:``
+    (read from the yaml here) and 不是; on both paths."""
+    from xinsheng.voc.lexicon import load_yaml
+    from xinsheng.voc.sentiment import _negators
+
+    listed = {str(w) for w in load_yaml("lexicon_zh.yaml")["negators"]}
+    assert {"不够", "绝不", "并没有"} <= listed
+    assert _negators() == frozenset(listed | {"不是"})
+    social = analyzer.sentiment.social
+    w = {x: social.get(x, 0.0) for x in ("不够", "不是", "满意", "开心")}
+    assert w["满意"] > 0 and w["开心"] > 0
+    texts = ["不够满意", "不是开心", "满意开心"]
+    docs = list(zip(texts, segment_many(texts + ["x"])[:3]))
+    assert [list(d[1]) for d in docs] == [["不够", "满意"], ["不是", "开心"], ["满意", "开心"]]
+    want = [w["不够"] - w["满意"], w["不是"] - w["开心"], w["满意"] + w["开心"]]
+    for words in (docs, [(t, list(ws)) for t, ws in docs]):
+        sums, _ = analyzer.sentiment._social_sums(words)
+        assert np.allclose(sums, want, rtol=0, atol=1e-12)

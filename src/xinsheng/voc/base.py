@@ -22,6 +22,16 @@ from xinsheng.voc.learn import FORMAT, MANIFEST_FILE, VECTORS_FILE, BaseError, f
 __all__ = ["Base", "BaseError", "BaseFeaturizer", "load_base", "resolve_base", "ENV"]
 
 ENV = "XINSHENG_VOC_BASE"
+#: How a text's units are pooled into its vector (``Base.doc_vectors``).
+POOLINGS = ("idf_mean", "sif_mean", "idf_mean_max")
+#: SIF's smoothing constant (Arora et al. 2017) against the share of texts holding a unit.
+SIF_A = 0.01
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return x / norms
 
 
 @dataclass
@@ -40,8 +50,8 @@ class Base:
     def doc_dim(self) -> int:
         return 2 * self.dim
 
-    def _mean(self, keys: list[np.ndarray]) -> np.ndarray:
-        """TF-IDF-weighted, l2-normalised mean vector of each key list."""
+    def _lookup(self, keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(document, kept row position) of every unit of ``keys`` the base kept, by document."""
         lens = np.fromiter(map(len, keys), np.int64, len(keys))
         flat = np.concatenate(keys) if keys else np.zeros(0, np.int64)
         doc = np.repeat(np.arange(len(keys)), lens)
@@ -49,12 +59,27 @@ class Base:
         pos = np.searchsorted(self.rows, r)
         pos[pos >= len(self.rows)] = 0
         hit = self.rows[pos] == r if len(self.rows) else np.zeros(len(r), bool)
-        m = sparse.csr_matrix((self.idf[pos[hit]].astype(np.float64), (doc[hit], pos[hit])),
-                              shape=(len(keys), len(self.rows)))
-        out = np.asarray(m @ self.vecs, dtype=np.float64)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1
-        return out / norms
+        return doc[hit], pos[hit]
+
+    def _pool(self, keys: list[np.ndarray], pooling: str) -> np.ndarray:
+        """Pooled, l2-normalised vector of each key list: the mean weighted by idf
+        (``idf_mean``) or by SIF_A / (SIF_A + p), p the share of texts holding the unit
+        (``sif_mean``); ``idf_mean_max`` adds the element-wise max (its own unit-norm half)."""
+        doc, pos = self._lookup(keys)
+        if pooling == "sif_mean":
+            share = np.exp(1.0 - self.idf[pos].astype(np.float64))  # idf = ln((1+N)/(1+df)) + 1
+            weight = SIF_A / (SIF_A + share)
+        else:
+            weight = self.idf[pos].astype(np.float64)
+        m = sparse.csr_matrix((weight, (doc, pos)), shape=(len(keys), len(self.rows)))
+        out = _unit_rows(np.asarray(m @ self.vecs, dtype=np.float64))
+        if pooling != "idf_mean_max":
+            return out
+        top = np.zeros_like(out)
+        if len(doc):
+            starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+            top[doc[starts]] = np.maximum.reduceat(self.vecs[pos].astype(np.float64), starts, axis=0)
+        return np.hstack([out, _unit_rows(top)])
 
     def unit_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(vectors, idf) of unit keys (``learn.unit_keys``); zeros and idf 0 where not kept."""
@@ -65,12 +90,18 @@ class Base:
         vecs = np.where(hit[:, None], self.vecs[pos], 0).astype(np.float64)
         return vecs, np.where(hit, self.idf[pos], 0.0)
 
-    def doc_vectors(self, docs: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
-        """(n, 2·dim): [words' mean | characters' mean] of each (normalised text, words)."""
+    def doc_vectors(self, docs: Sequence[tuple[str, Sequence[str]]], pooling: str = "idf_mean") -> np.ndarray:
+        """(n, doc_width(pooling)): [words' pooled vector | characters' pooled vector] of
+        each (normalised text, words); see ``POOLINGS``."""
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}")
         pairs = [unit_keys(text, words) for text, words in docs]
-        w = self._mean([p[0] for p in pairs])
-        c = self._mean([p[1] for p in pairs])
+        w = self._pool([p[0] for p in pairs], pooling)
+        c = self._pool([p[1] for p in pairs], pooling)
         return np.hstack([w, c]).astype(np.float32)
+
+    def doc_width(self, pooling: str = "idf_mean") -> int:
+        return self.doc_dim * (2 if pooling == "idf_mean_max" else 1)
 
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of raw texts (normalised and segmented as ``voc train`` does)."""
@@ -129,16 +160,18 @@ def resolve_base(option: str | Path | None) -> Base | None:
 
 @dataclass
 class BaseFeaturizer:
-    """A model's featurizer plus the base's text vectors weighted ``weight``; rows stay
-    l2-normalised (the sparse part has norm 1, the dense part norm √2 · weight)."""
+    """A model's featurizer plus the base's text vectors (``pooling``) weighted ``weight``;
+    rows stay l2-normalised (the sparse part has norm 1, each of the dense part's k
+    unit-norm halves ``weight``, so the dense part has norm √k · weight)."""
 
     inner: object  # Featurizer | PairFeaturizer
     base: Base
     weight: float = 0.5
+    pooling: str = "idf_mean"
 
     @property
     def n_features(self) -> int:
-        return self.inner.n_features + self.base.doc_dim
+        return self.inner.n_features + self.base.doc_width(self.pooling)
 
     def fit(self, docs) -> BaseFeaturizer:
         self.inner.fit(list(docs))
@@ -147,8 +180,9 @@ class BaseFeaturizer:
     def transform(self, docs) -> sparse.csr_matrix:
         docs = list(docs)
         a = self.inner.transform(docs)
-        b = sparse.csr_matrix(self.base.doc_vectors(docs) * self.weight)
-        norm = np.sqrt(1 + 2 * self.weight**2)
+        b = sparse.csr_matrix(self.base.doc_vectors(docs, self.pooling) * self.weight)
+        halves = self.base.doc_width(self.pooling) // self.base.dim
+        norm = np.sqrt(1 + halves * self.weight**2)
         return (sparse.hstack([a, b], format="csr") / norm).astype(np.float32)
 
     def weights(self, docs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -158,16 +192,17 @@ class BaseFeaturizer:
         return x.row[order].astype(np.int64), x.col[order].astype(np.int64), x.data[order]
 
     def feature_names(self) -> list[str]:
-        return self.inner.feature_names() + [""] * self.base.doc_dim
+        return self.inner.feature_names() + [""] * self.base.doc_width(self.pooling)
 
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
         imeta, iarr = self.inner.get_state()
-        meta = {"kind": "with_base", "weight": self.weight, "inner": imeta,
+        meta = {"kind": "with_base", "weight": self.weight, "pooling": self.pooling, "inner": imeta,
                 "base": {**self.base.info, "row_bits": self.base.row_bits}}
         return meta, {**iarr, **self.base.arrays()}
 
     @classmethod
     def from_state(cls, meta: dict, arrays: dict[str, np.ndarray], inner) -> BaseFeaturizer:
-        """``inner``: the model's own featurizer, loaded by ``linear.load_featurizer``."""
+        """``inner``: the model's own featurizer, loaded by ``linear.load_featurizer``;
+        models saved before ``pooling`` was recorded pooled by ``idf_mean``."""
         base = Base.from_arrays(arrays, meta["base"]["row_bits"], meta["base"])
-        return cls(inner, base, float(meta["weight"]))
+        return cls(inner, base, float(meta["weight"]), str(meta.get("pooling", "idf_mean")))

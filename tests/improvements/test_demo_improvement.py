@@ -7,31 +7,19 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
 from xinsheng.customers.models import Customer
-from xinsheng.db import get_engine, session_scope
+from xinsheng.db import session_scope
 from xinsheng.improvements.evaluate import evaluate
 from xinsheng.improvements.models import ImprovementCustomer
 from xinsheng.improvements.service import list_actions
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
 from xinsheng.notify.models import Notification
 
+from tests.support.demo_bank import db_url, engine  # noqa: F401  (each test on its own copy of the shared bank)
+
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def db_url(db_url, demo_banks):
-    """The test on its own copy of the run's demo bank (loaded once: tests/support/demo_bank.py)."""
-    with demo_banks.copy(db_url) as url:
-        yield url
-
-
-@pytest.fixture
-def engine(db_url):
-    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
-    return get_engine(db_url)
 
 
 def _topic_texts(s, start: date, end: date) -> int:

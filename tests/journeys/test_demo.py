@@ -5,30 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-import pytest
-
-from xinsheng.db import get_engine
 from xinsheng.journeys.definitions import parse_period
 from xinsheng.journeys.service import analytic_engine, build_request, funnel, paths
+
+from tests.support.demo_bank import db_url, engine  # noqa: F401  (each test on its own copy of the shared bank)
 
 END = date(2026, 11, 20)
 
 
 def _req(start, end, **kw):
     return build_request(start=start, end=end, home=None, **{"journey": None, "steps": None, "window": None, **kw})
-
-
-@pytest.fixture
-def db_url(db_url, demo_banks):
-    """The test on its own copy of the run's demo bank (loaded once: tests/support/demo_bank.py)."""
-    with demo_banks.copy(db_url) as url:
-        yield url
-
-
-@pytest.fixture
-def engine(db_url):
-    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
-    return get_engine(db_url)
 
 
 def test_loan_leak_and_elderly_app_then_call_on_the_demo_bank(engine, demo_bank, tmp_path):

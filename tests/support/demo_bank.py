@@ -13,6 +13,10 @@ SQLite is copied with SQLite's online backup, PostgreSQL with ``CREATE DATABASE 
 TEMPLATE`` on the run's throwaway server; the copy is removed after the test. So a test
 that writes to its copy changes nothing that another test sees, as when each test loaded
 the bank itself.
+
+A module whose every test reads the shared bank imports this module's ``db_url`` and
+``engine`` fixtures (``from tests.support.demo_bank import db_url, engine``): they override
+the conftest's for its tests.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -35,6 +40,21 @@ from sqlalchemy.engine import make_url
 SHARED = {"customers": 1500, "days": 40, "seed": 7, "end": date(2026, 11, 20)}
 
 _n = itertools.count(1)
+
+
+@pytest.fixture
+def db_url(db_url, demo_banks):
+    """The test on its own copy of the run's shared demo bank (loaded once per database kind)."""
+    with demo_banks.copy(db_url) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url):
+    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
+    from xinsheng.db import get_engine
+
+    return get_engine(db_url)
 
 
 @dataclass(frozen=True)

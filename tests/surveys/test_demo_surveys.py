@@ -7,25 +7,13 @@ from collections import defaultdict
 from datetime import timedelta
 from statistics import mean
 
-import pytest
 from sqlalchemy import select
 
-from xinsheng.db import get_engine, session_scope
+from xinsheng.db import session_scope
 from xinsheng.interactions.models import Interaction, InteractionAnalysis
 from xinsheng.surveys.models import SurveyInvitation, SurveyResponse
 
-
-@pytest.fixture
-def db_url(db_url, demo_banks):
-    """The test on its own copy of the run's demo bank (loaded once: tests/support/demo_bank.py)."""
-    with demo_banks.copy(db_url) as url:
-        yield url
-
-
-@pytest.fixture
-def engine(db_url):
-    """The copy, migrated and loaded; dropped after the test, so nothing to empty."""
-    return get_engine(db_url)
+from tests.support.demo_bank import db_url, engine  # noqa: F401  (each test on its own copy of the shared bank)
 
 
 def test_demo_surveys_follow_the_experience(engine, demo_bank, settings_env):

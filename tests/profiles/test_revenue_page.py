@@ -82,6 +82,14 @@ def test_a_bad_contact_belongs_to_the_journey_of_its_step_or_of_its_help_topic()
     assert journey_of("branch", None, "transfer_failure", journeys) is None  # not one of its help channels
     assert journey_of("phone", None, "card_annual_fee", journeys) is None
     assert journey_of("app", "login_failed", None, journeys) is None
+    # candidates in order of preference (the source's topic name, then the VOC topic code)
+    assert journey_of("phone", None, ("card_annual_fee", "transfer_failure"), journeys) == "mobile_transfer"
+    assert journey_of("phone", None, ("overseas_remittance", "transfer_failure"), journeys) == "overseas_study_remittance"
+    assert journey_of("phone", None, ("transfer_limit", "overseas_remittance"), journeys) == "mobile_transfer"
+    assert journey_of("phone", None, (None, "wealth_redemption_delay"), journeys) == "wealth_redemption"
+    assert journey_of("branch", None, ("transfer_failure", "card_annual_fee"), journeys) is None
+    assert journey_of("app", "loan_apply_step3", ("transfer_failure", None), journeys) == "loan_application"
+    assert journey_of("phone", None, (None, None), journeys) is None
 
 
 def test_the_latest_bad_contact_finds_its_journey_by_the_source_topic_the_journeys_use(engine):

@@ -94,15 +94,18 @@ def silence_in_batches(session: Session) -> dict | None:
     return finish_silence(counts) if seen else None
 
 
-def journey_of(channel: str | None, event: str | None, topic: str | None, journeys) -> str | None:
+def journey_of(channel: str | None, event: str | None, topic: str | tuple[str | None, ...] | None,
+               journeys) -> str | None:
     """The journey a contact belongs to: one of its steps (channel and event), else one whose
-    help topics hold the contact's topic on one of its help channels; None when none does."""
+    help topics hold the contact's topic on one of its help channels; None when none does.
+    ``topic`` may be candidates in order of preference: the first that some journey holds wins."""
     for j in journeys:
         if any(step.channel == channel and step.event == event for step in j.steps):
             return j.name
-    for j in journeys:
-        if topic and topic in j.help_topics and channel in j.help_channels:
-            return j.name
+    for candidate in (topic,) if topic is None or isinstance(topic, str) else topic:
+        for j in journeys:
+            if candidate and candidate in j.help_topics and channel in j.help_channels:
+                return j.name
     return None
 
 
@@ -124,7 +127,7 @@ def _last_bad(session: Session, ids: list[int], since: datetime, journeys=()) ->
                 # a journey's help topics are the source's own topic names (attributes.topic), as
                 # in the journeys' figures; the VOC topic code is the fallback
                 named = (attrs or {}).get("topic") if isinstance(attrs, dict) else None
-                journey = journey_of(channel, event, named, journeys) or journey_of(channel, event, topic, journeys)
+                journey = journey_of(channel, event, (named, topic), journeys)
                 out[cid] = (topic, channel, journey)
     return out
 

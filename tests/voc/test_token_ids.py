@@ -98,7 +98,7 @@ def test_new_tables_and_mixed_batches(analyzer, monkeypatch):
 
 def test_languages_of_a_batch():
     texts = TEXTS + ["", "I can't log in", "转账" * 300 + " money", "abc 中文中文中文", "\ud800 lone surrogate",
-                     "Ünïcödé àccents", "[]@`{", "ATM机吞卡了"]
+                     "Ünïcödé àccents", "[]@`{", "ATM机吞卡了", "abcdefgh中文", "abcdefghi中文", "123 ！？"]
     want = [detect_lang(t) for t in texts]
     assert "en" in want and "zh" in want
     assert detect_langs(texts) == want

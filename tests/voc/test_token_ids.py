@@ -133,3 +133,14 @@ def test_social_negators_are_the_lexicons(analyzer):
     for words in (docs, [(t, list(ws)) for t, ws in docs]):
         sums, _ = analyzer.sentiment._social_sums(words)
         assert np.allclose(sums, want, rtol=0, atol=1e-12)
+
+
+def test_a_lone_surrogate_is_replaced(analyzer):
+    texts = ["\ud800 孤立的代理项，服务很差", "好", "差", "行", "不错"]
+    assert normalize_many(texts)[0] == "\ufffd 孤立的代理项,服务很差"
+    from xinsheng.voc.text import normalize
+
+    assert normalize(texts[0]) == "\ufffd 孤立的代理项,服务很差"
+    got = analyzer.analyze_many(texts)
+    assert got[0]["text_masked"] == texts[0] and got[0]["sentiment"]["label"] == "negative"
+    assert analyzer.analyze(texts[0]) == got[0]

@@ -40,6 +40,7 @@ _REPEAT = re.compile(r"([^0-9\x00])\1{2,}")
 _ANY_REPEAT = re.compile(r"(.)\1\1")  # a cheap first check: most texts repeat nothing
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate (never valid text): the segmenter cannot take it
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))  # A-Z a-z
 _LATIN = re.compile(r"[A-Za-z]")
@@ -133,7 +134,10 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
 
 
 def _clean(t: str) -> str:
-    """Fillers out, repeats capped, whitespace collapsed, lower case (NUL-separated texts stay apart)."""
+    """Fillers out, repeats capped, whitespace collapsed, lower case, a lone surrogate → U+FFFD
+    (NUL-separated texts stay apart)."""
+    if _SURROGATE.search(t):
+        t = _SURROGATE.sub("\ufffd", t)
     t = _FILLERS.sub(_filler_repl, t)
     if _ANY_REPEAT.search(t):
         t = _cap_repeats(t)

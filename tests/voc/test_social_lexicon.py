@@ -68,3 +68,9 @@ def test_a_threat_to_complain_escalates(rules_analyzer, text):
 @pytest.mark.parametrize("text", ["想问一下投诉流程是怎样的", "上次投诉的事情已经处理好了，谢谢"])
 def test_speaking_of_a_complaint_is_no_threat(rules_analyzer, text):
     assert rules_analyzer.analyze(text)["emotions"]["anger"] < 0.5
+
+
+@pytest.mark.parametrize("text", ["转账又失败了，有点恼火", "排了一个小时队还没办成，有点生气"])
+def test_mild_anger_reads_as_anger_but_does_not_escalate_a_case(analyzer, text):
+    """有点 (a little) angry is anger (>= 0.5), not the level the cases flow escalates on (0.6)."""
+    assert 0.5 <= analyzer.analyze(text)["emotions"]["anger"] < 0.6

@@ -39,9 +39,11 @@ class EmotionStage:
 
     negative_anger_boost: float = 1.35
     # In a clearly negative text whose strongest negative emotion is anger (not sadness or
-    # fear), any anger word (an insult, 醉了, 受不了) reaches the escalation level: 1.7 x the
-    # 0.3 floor of a support word is 0.51. Sad and scared posts that say 讨厌 or 受不了 stay below.
+    # fear), any anger word (an insult, 醉了, 受不了) reads as anger: 1.7 x the 0.3 floor of a
+    # support word is 0.51. Sad and scared posts that say 讨厌 or 受不了 stay below. This lift
+    # stops at 0.55, below the cases' escalation level (0.6): 有点恼火 stays mild anger.
     dominant_anger_boost: float = 1.7
+    dominant_anger_cap: float = 0.55
     dominant_below: float = -0.5
     positive_anger_damp: float = 0.7
 
@@ -64,8 +66,9 @@ class EmotionStage:
         score = np.asarray(scores, dtype=float)
         anger = emo[:, _ANGER]
         dominant = self._anger_dominates(docs, langs, score, emo)
-        boost = np.where(dominant, self.dominant_anger_boost, np.where(score < -0.6, self.negative_anger_boost, 1.0))
-        emo[:, _ANGER] = np.round(np.minimum(1.0, anger * boost), 3)
+        sharpened = np.minimum(1.0, anger * np.where(score < -0.6, self.negative_anger_boost, 1.0))
+        lifted = np.where(dominant, np.minimum(self.dominant_anger_cap, anger * self.dominant_anger_boost), 0.0)
+        emo[:, _ANGER] = np.round(np.maximum(sharpened, lifted), 3)
         glad = score > 0.25
         emo[glad, _ANGER] = np.round(emo[glad, _ANGER] * self.positive_anger_damp, 3)
         for i, (text, _) in enumerate(docs):

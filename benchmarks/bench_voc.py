@@ -1,13 +1,15 @@
 """Throughput of the VOC pipeline on Chinese texts, against a jieba + snownlp script.
 
-    python benchmarks/bench_voc.py [--n 2000] [--runs 5] [--data-dir ../shared/data] [--json]
+    python benchmarks/bench_voc.py [--n 2000] [--runs 5] [--repeat 1] [--data-dir ../shared/data] [--json]
                                    [--ab OLD_CHECKOUT] [--check-n 3000]
 
 Prints texts/s and characters per CPU-second (one process = one core; CPU time, so other
 load on the machine counts less than in wall time, which is printed too) for 50-, 200- and
 2,000-character texts, the peak resident memory, and the same figures for a
 straightforward jieba + snownlp script (skipped with a note when either is missing).
-Each figure is the median of ``--runs`` runs. The built-in model is built first if needed.
+Each figure is the median of ``--runs`` runs; ``--repeat K`` times each set K times per run
+(the median of those: steadier on a loaded machine, and after the first pass the process has
+seen the set's words, as a long-running service has). The built-in model is built first if needed.
 The pipeline runs in a child process per run (``--worker``), so that with ``--ab`` the
 code of an older checkout (e.g. ``git worktree add /tmp/voc-old COMMIT``) runs on the
 same texts, alternating with this one run by run; ``--ab`` also compares both codes'
@@ -136,7 +138,7 @@ def worker(args) -> None:
     if args.dump:
         Path(args.dump).write_text(json.dumps(analyzer.analyze_many(data["check"]), ensure_ascii=False), "utf-8")
         return
-    out = {name: timed(analyzer.analyze_many, texts, 1) for name, texts in data["sets"]}
+    out = {name: timed(analyzer.analyze_many, texts, args.repeat) for name, texts in data["sets"]}
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
@@ -150,13 +152,13 @@ def run_worker(src: Path | None, data: Path, *extra: str) -> dict:
     return json.loads(done.stdout.splitlines()[-1]) if done.stdout.strip() else {}
 
 
-def measure_runs(data: Path, new: Path | None, old: Path | None, runs: int) -> dict[str, list[dict]]:
+def measure_runs(data: Path, new: Path | None, old: Path | None, runs: int, repeat: int = 1) -> dict[str, list[dict]]:
     """Per code ("new", "old"), per run, {set name: (cpu, wall)}; old and new alternate."""
     res: dict[str, list[dict]] = {"new": [], "old": []}
     for _ in range(runs):
-        res["new"].append(run_worker(new, data))
+        res["new"].append(run_worker(new, data, "--repeat", str(repeat)))
         if old is not None:
-            res["old"].append(run_worker(old, data))
+            res["old"].append(run_worker(old, data, "--repeat", str(repeat)))
     return res
 
 
@@ -201,7 +203,8 @@ def outputs_check(data: Path, new: Path | None, old: Path, n: int) -> dict:
 def print_report(report: dict, runs: int) -> None:
     m = report["machine"]
     print(f"CPU: {m['cpu']} ({m['cores']} cores), Python {m['python']}, one process (= one core), "
-          f"load average {m['load_average']} at start, {report['load_end']} at end; median of {runs} runs")
+          f"load average {m['load_average']} at start, {report['load_end']} at end; median of {runs} runs"
+          + (f" of {report['repeat']} passes each" if report.get("repeat", 1) > 1 else ""))
     for code, rows in report["rows"].items():
         print(f"\n[{code}] {report['src'][code]}")
         print(f"{'texts':<42} {'n':>5} {'chars':>5} {'texts/cpu-s':>11} {'chars/cpu-s':>11} {'chars/wall-s':>12} "
@@ -225,6 +228,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000, help="texts per length (xinsheng)")
     ap.add_argument("--baseline-n", type=int, default=100, help="texts per length (jieba + snownlp)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=1, help="passes over each set per run (median)")
     ap.add_argument("--data-dir", type=Path, default=Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
     ap.add_argument("--ab", type=Path, help="an older checkout to compare with (speed and outputs)")
     ap.add_argument("--new", type=Path, help="the checkout measured as new (default: this one; e.g. a worktree "
@@ -246,14 +250,15 @@ def main() -> None:
         real = [t for name, texts in sets[3:] for t in texts[:1000]]
         data.write_text(json.dumps({"sets": sets, "check": check_texts(args.check_n, real, synth)}, ensure_ascii=False))
         run_worker(args.new, data, "--dump", str(Path(tmp) / "warm.json"))  # builds the built-in model if needed
-        res = measure_runs(data, args.new, args.ab, args.runs)
+        res = measure_runs(data, args.new, args.ab, args.runs, args.repeat)
         check = outputs_check(data, args.new, args.ab, args.check_n) if args.ab else None
     base, note = baseline_rates(sets, args)
     codes = ["new"] + (["old"] if args.ab else [])
     report = {"machine": load_start, "load_end": [round(x, 2) for x in os.getloadavg()],
               "src": {"new": str(args.new or Path(__file__).resolve().parents[1]), "old": str(args.ab)},
               "rows": {c: rows_for(sets, res[c], base) for c in codes},
-              "peak_rss_mb": {c: max(r["peak_rss_mb"] for r in res[c]) for c in codes}, "check": check, "note": note}
+              "peak_rss_mb": {c: max(r["peak_rss_mb"] for r in res[c]) for c in codes}, "check": check, "note": note,
+              "repeat": args.repeat}
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

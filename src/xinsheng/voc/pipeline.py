@@ -72,16 +72,7 @@ class Analyzer:
         return self.analyze_many([text], lang)[0]
 
     def analyze_many(self, texts: Sequence[str | None], lang: str = "auto") -> list[dict]:
-        out: list[dict] = []
-        start = size = 0
-        for i, t in enumerate(texts):
-            size += len(t) if t else 0
-            if i + 1 - start >= self.batch_size or size >= self.batch_chars:
-                out.extend(self._batch(texts[start : i + 1], lang))
-                start, size = i + 1, 0
-        if start < len(texts):
-            out.extend(self._batch(texts[start:], lang))
-        return out
+        return list(self.iter_analyze(texts, lang))
 
     def iter_analyze(self, texts: Iterable[str | None], lang: str = "auto") -> Iterator[dict]:
         """Streams results for an iterable of any length, batch by batch."""
